@@ -1,0 +1,81 @@
+import { AUTH_DEFAULTS, DEFAULT_THROTTLE, SIGNING_ALGORITHMS } from "@sesame/auth";
+import { z } from "zod";
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .default("off")
+  .transform((value) => ["1", "true", "yes", "on"].includes(value));
+const list = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+/**
+ * Every setting of the server, read from the environment once at start and
+ * validated; nothing else reads `process.env`. Names and defaults are the
+ * README's configuration table.
+ */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z.string().min(1).default("./data/sesame.db"),
+  /** The origin clients reach the server at; the `iss` of its tokens. Defaults to http://localhost:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  ALLOWED_ORIGINS: list.pipe(z.array(z.url())),
+  TRUST_PROXY: flag,
+
+  ACCESS_TOKEN_TTL: seconds(AUTH_DEFAULTS.accessTokenTtl),
+  SESSION_IDLE_TTL: seconds(AUTH_DEFAULTS.sessionIdleTtl),
+  SESSION_ABSOLUTE_TTL: seconds(AUTH_DEFAULTS.sessionAbsoluteTtl),
+  REFRESH_REUSE_GRACE: count(AUTH_DEFAULTS.refreshReuseGrace),
+  CLOCK_TOLERANCE: count(AUTH_DEFAULTS.clockTolerance),
+  JWT_AUDIENCE: z.string().min(1).default(AUTH_DEFAULTS.audience),
+
+  SIGNING_ALG: z.enum(SIGNING_ALGORITHMS).default("EdDSA"),
+  /** Where generated keys are kept (mode 0600) when SIGNING_KEYS is not set. */
+  SIGNING_KEYS_FILE: z.string().min(1).default("./data/signing-keys.json"),
+  /** The keys themselves, as the JSON the key file holds; takes precedence over the file. */
+  SIGNING_KEYS: z.string().optional(),
+
+  LOGIN_FREE_FAILURES: count(DEFAULT_THROTTLE.accountFreeFailures),
+  LOGIN_LOCKOUT_FAILURES: count(DEFAULT_THROTTLE.accountLockoutFailures),
+  LOGIN_LOCKOUT: seconds(DEFAULT_THROTTLE.accountLockout),
+  LOGIN_MAX_DELAY: seconds(DEFAULT_THROTTLE.accountMaxDelay),
+  LOGIN_IP_MAX_FAILURES: count(DEFAULT_THROTTLE.ipMaxFailures),
+  LOGIN_IP_WINDOW: seconds(DEFAULT_THROTTLE.ipWindow),
+  /** Sign-ins and sign-ups per IP per RATE_LIMIT_WINDOW. */
+  RATE_LIMIT_SIGN_IN: count(150),
+  /** Refreshes per IP per RATE_LIMIT_WINDOW. */
+  RATE_LIMIT_REFRESH: count(150),
+  RATE_LIMIT_WINDOW: seconds(300),
+
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  /** The built web app to serve; empty to serve none. Defaults to apps/web/dist. */
+  WEB_DIST: z.string().optional(),
+  LOG_LEVEL: z.enum(["silent", "info"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the environment, or throws one readable error naming every bad variable. */
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
+      .join("\n");
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
+}

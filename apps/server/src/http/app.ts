@@ -1,0 +1,66 @@
+import type { AuthService } from "@sesame/auth";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { httpErrorResponse } from "./http-error.ts";
+import { jsonOnly } from "./json-only.ts";
+import type { OriginPolicy } from "./origin-policy.ts";
+import type { RefreshCookie } from "./refresh-cookie.ts";
+import { securityHeaders } from "./security-headers.ts";
+import { type TrpcEndpointOptions, trpcEndpoint } from "./trpc-endpoint.ts";
+import { mountWebApp } from "./web-app.ts";
+import { wellKnownRoutes } from "./well-known.ts";
+
+export interface HttpAppOptions extends TrpcEndpointOptions {
+  auth: AuthService;
+  originPolicy: OriginPolicy;
+  refreshCookie: RefreshCookie;
+  issuer: string;
+  bodyLimitBytes: number;
+  webDist: string | undefined;
+  jwks: () => unknown;
+  log: (message: string) => void;
+}
+
+/** The HTTP host: Hono in front of tRPC's fetch adapter, plus health, JWKS and the web app. */
+export function createHttpApp(options: HttpAppOptions): Hono {
+  const app = new Hono();
+  app.use("*", securityHeaders());
+
+  app.get("/healthz", (c) => c.json({ ok: true }, 200, { "cache-control": "no-store" }));
+  app.route("/.well-known", wellKnownRoutes(options.issuer, options.jwks));
+
+  app.use(
+    "/trpc/*",
+    cors({
+      origin: (origin) => (options.originPolicy.isAllowedCrossOrigin(origin) ? origin : null),
+      credentials: true,
+      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowHeaders: ["content-type", "authorization", "trpc-accept", "x-trpc-source"],
+      maxAge: 600,
+    }),
+    bodyLimit({
+      maxSize: options.bodyLimitBytes,
+      onError: () =>
+        httpErrorResponse(
+          413,
+          "PAYLOAD_TOO_LARGE",
+          "INVALID_INPUT",
+          "The request body is too large.",
+        ),
+    }),
+    jsonOnly(options.refreshCookie),
+  );
+  app.all("/trpc/*", trpcEndpoint(options));
+
+  if (options.webDist && mountWebApp(app, options.webDist)) {
+    options.log(`Serving the web app from ${options.webDist}`);
+  }
+
+  app.notFound((c) => c.json({ error: "Not found" }, 404));
+  app.onError((error, c) => {
+    options.onInternalError(error, c.req.path);
+    return c.json({ error: "Internal server error" }, 500);
+  });
+  return app;
+}

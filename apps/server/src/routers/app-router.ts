@@ -1,0 +1,15 @@
+import { router } from "../trpc/trpc.ts";
+import { auditRouter } from "./audit-router.ts";
+import { authRouter } from "./auth-router.ts";
+import { sessionRouter } from "./session-router.ts";
+import { userRouter } from "./user-router.ts";
+
+export const appRouter = router({
+  auth: authRouter,
+  user: userRouter,
+  session: sessionRouter,
+  audit: auditRouter,
+});
+
+/** The API's type, the only thing clients import from the server. */
+export type AppRouter = typeof appRouter;

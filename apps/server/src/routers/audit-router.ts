@@ -1,0 +1,9 @@
+import { auditListInput } from "@sesame/auth";
+import { protectedProcedure, router } from "../trpc/trpc.ts";
+
+export const auditRouter = router({
+  /** The caller's own security events, newest first. */
+  list: protectedProcedure
+    .input(auditListInput)
+    .query(({ ctx, input }) => ctx.auth.auditLog(ctx.user.id, input?.limit)),
+});

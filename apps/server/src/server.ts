@@ -1,0 +1,150 @@
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { createAdaptorServer } from "@hono/node-server";
+import {
+  type AuthService,
+  type Clock,
+  createAuthService,
+  type IdGenerator,
+  IpRateLimiter,
+  type PasswordHasher,
+  systemClock,
+} from "@sesame/auth";
+import { openSqliteStorage, type SqliteStorage } from "@sesame/db";
+import type { Hono } from "hono";
+import type { Env } from "./env.ts";
+import { createHttpApp } from "./http/app.ts";
+import { OriginPolicy } from "./http/origin-policy.ts";
+import { RefreshCookie } from "./http/refresh-cookie.ts";
+import { SigningKeys } from "./keys/signing-keys.ts";
+
+/** Parts tests may swap: a manual clock, predictable ids, cheaper hashing. */
+export interface ServerOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  hasher?: PasswordHasher;
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  /** Where the server listens, e.g. http://127.0.0.1:3000 */
+  url: string;
+  port: number;
+  issuer: string;
+  app: Hono;
+  auth: AuthService;
+  storage: SqliteStorage;
+  keys: SigningKeys;
+  close(): Promise<void>;
+}
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
+/** Node answers 431 to larger request headers before any of our code runs (SECURITY #15). */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * Opens the database (applying migrations), loads the signing keys, listens,
+ * and serves the API. The issuer is PUBLIC_URL, or http://localhost:<port>
+ * once the port is known (PORT=0 picks a free one).
+ */
+export async function startServer(
+  env: Env,
+  overrides: ServerOverrides = {},
+): Promise<RunningServer> {
+  const log =
+    overrides.log ?? (env.LOG_LEVEL === "silent" ? () => {} : (m: string) => console.log(m));
+  const storage = openSqliteStorage(env.DATABASE_URL);
+  const keys = await SigningKeys.load({
+    inline: env.SIGNING_KEYS,
+    file: env.SIGNING_KEYS_FILE,
+    alg: env.SIGNING_ALG,
+    log,
+    now: () => (overrides.clock ?? systemClock).now(),
+  });
+
+  let handler: ((request: Request) => Response | Promise<Response>) | undefined;
+  const server = createAdaptorServer({
+    fetch: (request) => handler?.(request) ?? new Response("Starting", { status: 503 }),
+    serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const issuer = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
+
+  const auth = createAuthService({
+    storage,
+    keys,
+    clock: overrides.clock,
+    ids: overrides.ids,
+    hasher: overrides.hasher,
+    config: {
+      issuer,
+      audience: env.JWT_AUDIENCE,
+      accessTokenTtl: env.ACCESS_TOKEN_TTL,
+      sessionIdleTtl: env.SESSION_IDLE_TTL,
+      sessionAbsoluteTtl: env.SESSION_ABSOLUTE_TTL,
+      refreshReuseGrace: env.REFRESH_REUSE_GRACE,
+      clockTolerance: env.CLOCK_TOLERANCE,
+      throttle: {
+        accountFreeFailures: env.LOGIN_FREE_FAILURES,
+        accountBaseDelay: 1,
+        accountMaxDelay: env.LOGIN_MAX_DELAY,
+        accountLockoutFailures: env.LOGIN_LOCKOUT_FAILURES,
+        accountLockout: env.LOGIN_LOCKOUT,
+        accountFailureMemory: 24 * 60 * 60,
+        ipMaxFailures: env.LOGIN_IP_MAX_FAILURES,
+        ipWindow: env.LOGIN_IP_WINDOW,
+      },
+    },
+  });
+  keys.watch(2000);
+
+  const windowMs = env.RATE_LIMIT_WINDOW * 1000;
+  const app = createHttpApp({
+    auth,
+    issuer,
+    originPolicy: new OriginPolicy(env.ALLOWED_ORIGINS),
+    refreshCookie: new RefreshCookie(issuer.startsWith("https:")),
+    limits: {
+      signIn: new IpRateLimiter(env.RATE_LIMIT_SIGN_IN, windowMs),
+      refresh: new IpRateLimiter(env.RATE_LIMIT_REFRESH, windowMs),
+    },
+    trustProxy: env.TRUST_PROXY,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,
+    jwks: () => keys.current().jwks(),
+    log,
+    onInternalError: (error, path) =>
+      console.error(`Internal error in ${path ?? "request"}:`, error),
+  });
+  handler = (request) => app.fetch(request);
+
+  const purgeTimer = setInterval(
+    () => void auth.purgeDeadSessions().catch(() => {}),
+    60 * 60 * 1000,
+  );
+  purgeTimer.unref();
+
+  const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    issuer,
+    app,
+    auth,
+    storage,
+    keys,
+    close: async () => {
+      clearInterval(purgeTimer);
+      keys.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      });
+      storage.close();
+    },
+  };
+}

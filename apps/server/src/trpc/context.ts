@@ -1,0 +1,41 @@
+import type { AuthService, IpRateLimiter, RequestMeta } from "@sesame/auth";
+import type { OriginPolicy } from "../http/origin-policy.ts";
+import type { RefreshCookie } from "../http/refresh-cookie.ts";
+
+/** What the HTTP layer hands every procedure, built once per request. */
+export interface RequestContext {
+  auth: AuthService;
+  req: Request;
+  resHeaders: Headers;
+  meta: RequestMeta;
+  refreshCookie: RefreshCookie;
+  originPolicy: OriginPolicy;
+  limits: { signIn: IpRateLimiter; refresh: IpRateLimiter };
+}
+
+export interface ContextDeps {
+  auth: AuthService;
+  refreshCookie: RefreshCookie;
+  originPolicy: OriginPolicy;
+  limits: RequestContext["limits"];
+}
+
+/**
+ * The inner context, callable without HTTP (tests call it with a plain
+ * `Request`): everything a procedure may read about the request.
+ */
+export function createContextInner(
+  deps: ContextDeps,
+  req: Request,
+  resHeaders: Headers,
+  ip: string | null,
+): RequestContext {
+  return {
+    ...deps,
+    req,
+    resHeaders,
+    meta: { ip, userAgent: req.headers.get("user-agent")?.slice(0, 512) ?? null },
+  };
+}
+
+export type Context = RequestContext;

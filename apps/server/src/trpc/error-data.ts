@@ -1,0 +1,56 @@
+import { type AuthCode, AuthError } from "@sesame/auth";
+import type { TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+
+export interface ErrorData {
+  message: string;
+  fields: {
+    authCode?: AuthCode;
+    retryAt?: number;
+    reason?: string;
+    /** For INVALID_INPUT from validation: which field and why, for forms. */
+    issues?: Array<{ path: string; message: string }>;
+  };
+}
+
+/** Fixed messages for errors that do not come from the auth core: parser text and stacks never leave. */
+const GENERIC_MESSAGE: Partial<Record<TRPCError["code"], string>> = {
+  PARSE_ERROR: "The request body is not valid JSON.",
+  BAD_REQUEST: "The input is invalid.",
+  NOT_FOUND: "No such procedure.",
+  METHOD_NOT_SUPPORTED: "This procedure does not accept that HTTP method.",
+  UNSUPPORTED_MEDIA_TYPE: "Send JSON (Content-Type: application/json).",
+  PAYLOAD_TOO_LARGE: "The request body is too large.",
+  INTERNAL_SERVER_ERROR: "Internal server error.",
+};
+
+/** Bad requests of every kind are one code clients can branch on. */
+const INPUT_ERROR_CODES = new Set<TRPCError["code"]>([
+  "PARSE_ERROR",
+  "BAD_REQUEST",
+  "NOT_FOUND",
+  "METHOD_NOT_SUPPORTED",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "PAYLOAD_TOO_LARGE",
+]);
+
+/**
+ * The body of every error: a stable message and `authCode`, never a stack
+ * trace or an internal message, so the same failure always gives the same body.
+ */
+export function toErrorData(error: TRPCError): ErrorData {
+  const cause = error.cause;
+  if (cause instanceof AuthError) {
+    return {
+      message: cause.message,
+      fields: { authCode: cause.code, ...cause.details },
+    };
+  }
+  const message = GENERIC_MESSAGE[error.code] ?? "The request failed.";
+  if (!INPUT_ERROR_CODES.has(error.code)) return { message, fields: {} };
+  const issues =
+    cause instanceof ZodError
+      ? cause.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }))
+      : undefined;
+  return { message, fields: { authCode: "INVALID_INPUT", ...(issues ? { issues } : {}) } };
+}

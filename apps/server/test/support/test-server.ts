@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ManualClock } from "@sesame/auth";
+import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import { afterEach } from "vitest";
+import { readEnv } from "../../src/env.ts";
+import type { AppRouter } from "../../src/index.ts";
+import { type RunningServer, startServer } from "../../src/server.ts";
+
+export interface TestServer extends RunningServer {
+  clock: ManualClock;
+  dir: string;
+  /** A client with its own cookie jar and, once set, its own access token. */
+  client(options?: ClientOptions): TestClient;
+}
+
+export interface ClientOptions {
+  accessToken?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestClient {
+  api: ReturnType<typeof createTRPCClient<AppRouter>>;
+  jar: Map<string, string>;
+  accessToken: string | undefined;
+}
+
+const running: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (running.length > 0) await running.pop()?.();
+});
+
+/**
+ * A real Sesame server on an ephemeral port over a fresh SQLite file with the
+ * real migrations, and a manual clock; closed and deleted after each test.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "sesame-test-"));
+  const clock = new ManualClock(Date.now());
+  const server = await startServer(
+    readEnv({
+      PORT: "0",
+      DATABASE_URL: join(dir, "sesame.db"),
+      SIGNING_KEYS_FILE: join(dir, "keys.json"),
+      WEB_DIST: "",
+      LOG_LEVEL: "silent",
+      ...env,
+    }),
+    { clock, log: () => {} },
+  );
+  running.push(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { ...server, clock, dir, client: (options) => makeClient(server.url, options) };
+}
+
+function makeClient(url: string, options: ClientOptions = {}): TestClient {
+  const state: TestClient = {
+    jar: new Map(),
+    accessToken: options.accessToken,
+    api: undefined as never,
+  };
+  state.api = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        headers: () => ({
+          ...(state.accessToken ? { authorization: `Bearer ${state.accessToken}` } : {}),
+          ...(state.jar.size > 0
+            ? { cookie: [...state.jar].map(([name, value]) => `${name}=${value}`).join("; ") }
+            : {}),
+          ...options.headers,
+        }),
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          storeCookies(state.jar, response.headers.getSetCookie());
+          return response;
+        },
+      }),
+    ],
+  });
+  return state;
+}
+
+function storeCookies(jar: Map<string, string>, setCookies: string[]): void {
+  for (const header of setCookies) {
+    const [pair = "", ...attributes] = header.split(";");
+    const eq = pair.indexOf("=");
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    const expired = attributes.some((a) => a.trim().toLowerCase() === "max-age=0");
+    if (expired || value === "") jar.delete(name);
+    else jar.set(name, value);
+  }
+}
+
+/** The `authCode` of a failed call, or a failure if it did not fail. */
+export async function authCodeOf(call: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return (error.data as { authCode?: string }).authCode;
+    throw error;
+  }
+  throw new Error("Expected the call to fail, but it succeeded.");
+}
+
+export const PASSWORD = "correct horse battery staple";
+
+let emails = 0;
+export const uniqueEmail = () => `user${++emails}.${Date.now()}@example.com`;
+
+/** Registers a fresh user with the body transport and returns its client, signed in. */
+export async function signedUp(server: TestServer, email = uniqueEmail()) {
+  const client = server.client();
+  const result = await client.api.auth.register.mutate({ email, password: PASSWORD, transport: "body" });
+  client.accessToken = result.accessToken;
+  return { client, result, email, refreshToken: result.refreshToken as string };
+}
+
+/** Rows in a table of the server's database, to show a refused request changed nothing. */
+export function rowCount(server: TestServer, table: string): number {
+  return server.storage.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+}

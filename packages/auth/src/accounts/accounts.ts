@@ -1,0 +1,139 @@
+import type { AuthDeps } from "../auth-deps.ts";
+import { AuthError } from "../contracts/auth-error.ts";
+import type { ChangePasswordInput, LoginInput, RegisterInput } from "../contracts/inputs.ts";
+import type { User } from "../contracts/outputs.ts";
+import { checkPasswordLength } from "../contracts/password-length.ts";
+import { assertAcceptablePassword } from "../passwords/password-policy.ts";
+import type { RequestMeta } from "../request-meta.ts";
+import type { IssuedTokens } from "../sessions/issued-tokens.ts";
+import { startSession } from "../sessions/start-session.ts";
+import { normalizeEmail } from "./normalize-email.ts";
+import { toUser } from "./to-wire.ts";
+
+/** Sign-up, sign-in and password changes. */
+export class Accounts {
+  constructor(private readonly deps: AuthDeps) {}
+
+  async register(input: RegisterInput, meta: RequestMeta): Promise<IssuedTokens> {
+    assertAcceptablePassword(input.password);
+    const { clock, ids, storage } = this.deps;
+    const now = clock.now();
+    const user = {
+      id: ids.id(),
+      email: normalizeEmail(input.email),
+      name: input.name ?? null,
+      role: "user" as const,
+      passwordHash: await this.deps.hasher.hash(input.password),
+      createdAt: now,
+      updatedAt: now,
+      disabledAt: null,
+    };
+    if ((await storage.users.create(user)) === "email_taken") throw new AuthError("EMAIL_TAKEN");
+    const issued = await startSession(this.deps, user, meta);
+    await this.deps.audit.record(
+      "register",
+      { userId: user.id, sessionId: issued.sessionId },
+      meta,
+    );
+    return issued;
+  }
+
+  /**
+   * Unknown email and wrong password take the same path, the same time (a
+   * dummy argon2 verify) and give the same answer, so nobody learns which
+   * accounts exist (OWASP authentication cheat sheet).
+   */
+  async login(input: LoginInput, meta: RequestMeta): Promise<IssuedTokens> {
+    const email = normalizeEmail(input.email);
+    const attempt = await this.beginAttempt(email, meta);
+    const user = await this.deps.storage.users.findByEmail(email);
+    const passwordMatches = await this.checkPassword(user?.passwordHash, input.password);
+    if (!user || !passwordMatches) {
+      await this.deps.audit.record("login_failed", { userId: user?.id ?? null }, meta);
+      throw new AuthError("INVALID_CREDENTIALS");
+    }
+    await attempt.succeeded();
+    // Said only to someone who proved the password.
+    if (user.disabledAt !== null) throw new AuthError("ACCOUNT_DISABLED");
+    const issued = await startSession(this.deps, user, meta);
+    await this.deps.audit.record(
+      "login_succeeded",
+      { userId: user.id, sessionId: issued.sessionId },
+      meta,
+    );
+    return issued;
+  }
+
+  async me(userId: string): Promise<User> {
+    const user = await this.deps.storage.users.findById(userId);
+    if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
+    return toUser(user);
+  }
+
+  /**
+   * Requires the current password (throttled like a login, so a stolen access
+   * token cannot be used to guess it) and ends every other session of the user.
+   */
+  async changePassword(
+    userId: string,
+    sessionId: string,
+    input: ChangePasswordInput,
+    meta: RequestMeta,
+  ): Promise<void> {
+    const { storage, clock } = this.deps;
+    const user = await storage.users.findById(userId);
+    if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
+    const attempt = await this.beginAttempt(user.email, meta);
+    if (!(await this.checkPassword(user.passwordHash, input.currentPassword))) {
+      throw new AuthError("INVALID_CREDENTIALS");
+    }
+    await attempt.succeeded();
+    assertAcceptablePassword(input.newPassword);
+    const now = clock.now();
+    await storage.users.updatePasswordHash(
+      userId,
+      await this.deps.hasher.hash(input.newPassword),
+      now,
+    );
+    const revokedIds = await storage.sessions.revokeAllForUser(
+      userId,
+      "password_changed",
+      now,
+      sessionId,
+    );
+    for (const id of revokedIds) this.deps.revoked.add(id, now);
+    await this.deps.audit.record("password_changed", { userId, sessionId }, meta);
+  }
+
+  /** An operator's switch: a disabled account cannot sign in and all its sessions die at once. */
+  async setDisabled(userId: string, disabled: boolean, meta: RequestMeta): Promise<void> {
+    const { storage, clock } = this.deps;
+    const now = clock.now();
+    await storage.users.setDisabled(userId, disabled ? now : null, now);
+    if (!disabled) return;
+    const revokedIds = await storage.sessions.revokeAllForUser(userId, "account_disabled", now);
+    for (const id of revokedIds) this.deps.revoked.add(id, now);
+    await this.deps.audit.record("account_disabled", { userId }, meta);
+  }
+
+  private async beginAttempt(email: string, meta: RequestMeta) {
+    try {
+      return await this.deps.throttle.begin(email, meta.ip);
+    } catch (error) {
+      if (error instanceof AuthError && error.code === "RATE_LIMITED") {
+        await this.deps.audit.record("login_throttled", { userId: null }, meta);
+      }
+      throw error;
+    }
+  }
+
+  /** An over-long password is refused without hashing it; it cannot be anyone's password. */
+  private async checkPassword(
+    passwordHash: string | undefined,
+    password: string,
+  ): Promise<boolean> {
+    if (checkPasswordLength(password) === "too_long") return false;
+    if (passwordHash === undefined) return this.deps.hasher.verifyDummy(password);
+    return this.deps.hasher.verify(passwordHash, password);
+  }
+}

@@ -1,0 +1,27 @@
+import type { Session, User } from "../contracts/outputs.ts";
+import type { SessionRecord, UserRecord } from "../storage.ts";
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function toUser(record: UserRecord): User {
+  return {
+    id: record.id,
+    email: record.email,
+    name: record.name,
+    role: record.role,
+    createdAt: iso(record.createdAt),
+  };
+}
+
+/** A session as its owner sees it: a device, with the time it will lapse if left unused. */
+export function toSession(record: SessionRecord, currentSessionId: string | undefined): Session {
+  return {
+    id: record.id,
+    createdAt: iso(record.createdAt),
+    lastUsedAt: iso(record.lastUsedAt),
+    expiresAt: iso(Math.min(record.idleExpiresAt, record.absoluteExpiresAt)),
+    userAgent: record.userAgent,
+    ip: record.ip,
+    current: record.id === currentSessionId,
+  };
+}

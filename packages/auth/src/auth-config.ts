@@ -1,0 +1,57 @@
+/** Lifetimes and limits of the auth core. Times in seconds, like JWT claims. */
+export interface AuthConfig {
+  /** `iss` of every token; also the issuer other services trust. */
+  issuer: string;
+  /** `aud` of access tokens. Refresh tokens use `${audience}:refresh`, so one can never pass as the other. */
+  audience: string;
+  accessTokenTtl: number;
+  /** A session dies after this long without a refresh. */
+  sessionIdleTtl: number;
+  /** A session dies this long after login, however often it is refreshed. */
+  sessionAbsoluteTtl: number;
+  /** Seconds in which the immediate parent of the current refresh token still yields its successor. */
+  refreshReuseGrace: number;
+  clockTolerance: number;
+  throttle: ThrottleConfig;
+}
+
+export interface ThrottleConfig {
+  /** Failed logins per account before back-off starts. */
+  accountFreeFailures: number;
+  /** First back-off delay (s); it doubles with each further failure. */
+  accountBaseDelay: number;
+  /** Longest back-off delay (s). */
+  accountMaxDelay: number;
+  /** Consecutive failures after which the account is locked for `accountLockout`. */
+  accountLockoutFailures: number;
+  accountLockout: number;
+  /** An account's failure count is forgotten after this long without a failure (s). */
+  accountFailureMemory: number;
+  /** Failed logins per IP allowed in `ipWindow` seconds. */
+  ipMaxFailures: number;
+  ipWindow: number;
+}
+
+export const DEFAULT_THROTTLE: ThrottleConfig = {
+  accountFreeFailures: 5,
+  accountBaseDelay: 1,
+  accountMaxDelay: 15 * 60,
+  accountLockoutFailures: 20,
+  accountLockout: 60 * 60,
+  accountFailureMemory: 24 * 60 * 60,
+  ipMaxFailures: 100,
+  ipWindow: 5 * 60,
+};
+
+export const AUTH_DEFAULTS = {
+  audience: "sesame",
+  accessTokenTtl: 10 * 60,
+  sessionIdleTtl: 7 * 24 * 60 * 60,
+  sessionAbsoluteTtl: 30 * 24 * 60 * 60,
+  refreshReuseGrace: 10,
+  clockTolerance: 30,
+  throttle: DEFAULT_THROTTLE,
+} satisfies Omit<AuthConfig, "issuer">;
+
+export const refreshAudience = (config: Pick<AuthConfig, "audience">): string =>
+  `${config.audience}:refresh`;

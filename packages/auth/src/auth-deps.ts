@@ -1,0 +1,24 @@
+import type { AuditTrail } from "./audit/audit-trail.ts";
+import type { AuthConfig } from "./auth-config.ts";
+import type { Clock } from "./clock.ts";
+import type { IdGenerator } from "./ids.ts";
+import type { PasswordHasher } from "./passwords/password-hasher.ts";
+import type { RevokedSessions } from "./sessions/revoked-sessions.ts";
+import type { AuthStorage } from "./storage.ts";
+import type { LoginThrottle } from "./throttle/login-throttle.ts";
+import type { AccessTokens } from "./tokens/access-tokens.ts";
+import type { RefreshTokens } from "./tokens/refresh-tokens.ts";
+
+/** The parts every auth operation is built from; assembled once by `createAuthService`. */
+export interface AuthDeps {
+  storage: AuthStorage;
+  config: AuthConfig;
+  clock: Clock;
+  ids: IdGenerator;
+  hasher: PasswordHasher;
+  accessTokens: AccessTokens;
+  refreshTokens: RefreshTokens;
+  revoked: RevokedSessions;
+  throttle: LoginThrottle;
+  audit: AuditTrail;
+}

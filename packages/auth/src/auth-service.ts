@@ -1,0 +1,120 @@
+import { Accounts } from "./accounts/accounts.ts";
+import { AuditTrail } from "./audit/audit-trail.ts";
+import { AUTH_DEFAULTS, type AuthConfig } from "./auth-config.ts";
+import type { AuthDeps } from "./auth-deps.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { AuthError } from "./contracts/auth-error.ts";
+import type { AuditEvent } from "./contracts/outputs.ts";
+import { type IdGenerator, randomIds } from "./ids.ts";
+import type { KeyRingSource } from "./keys/key-ring-source.ts";
+import { PasswordHasher } from "./passwords/password-hasher.ts";
+import type { RequestMeta } from "./request-meta.ts";
+import type { IssuedTokens } from "./sessions/issued-tokens.ts";
+import { RevokedSessions } from "./sessions/revoked-sessions.ts";
+import { rotateRefreshToken } from "./sessions/rotate-refresh-token.ts";
+import { SessionControl } from "./sessions/session-control.ts";
+import type { AuthStorage } from "./storage.ts";
+import { LoginThrottle } from "./throttle/login-throttle.ts";
+import { type AccessClaims, AccessTokens } from "./tokens/access-tokens.ts";
+import { RefreshTokens } from "./tokens/refresh-tokens.ts";
+
+export interface AuthServiceOptions {
+  storage: AuthStorage;
+  keys: KeyRingSource;
+  config: Pick<AuthConfig, "issuer"> & Partial<AuthConfig>;
+  clock?: Clock;
+  ids?: IdGenerator;
+  hasher?: PasswordHasher;
+  /** How many verified access tokens to remember (0 turns the cache off). */
+  verifiedTokenCacheSize?: number;
+}
+
+/**
+ * The whole auth core behind one object: it knows no HTTP and no SQL. The
+ * server calls it from its procedures and turns its `AuthError`s into
+ * responses, once.
+ *
+ * @example
+ * const auth = createAuthService({ storage, keys, config: { issuer: "https://id.example.com" } });
+ * const pair = await auth.login({ email, password }, { ip, userAgent });
+ * const claims = await auth.authenticate(pair.accessToken);
+ */
+export class AuthService {
+  readonly accounts: Accounts;
+  readonly sessions: SessionControl;
+
+  constructor(private readonly deps: AuthDeps) {
+    this.accounts = new Accounts(deps);
+    this.sessions = new SessionControl(deps);
+  }
+
+  get config(): AuthConfig {
+    return this.deps.config;
+  }
+
+  /** The core's clock (epoch ms): the HTTP layer uses it for cookie lifetimes so tests can move time. */
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  /**
+   * Checks an access token: signature and claims (no database read, cached
+   * per token), then that its session has not been revoked since it was issued.
+   */
+  async authenticate(accessToken: string): Promise<AccessClaims> {
+    const claims = await this.deps.accessTokens.verify(accessToken);
+    if (this.deps.revoked.has(claims.sessionId)) throw new AuthError("SESSION_REVOKED");
+    return claims;
+  }
+
+  refresh(refreshToken: string, meta: RequestMeta): Promise<IssuedTokens> {
+    return rotateRefreshToken(this.deps, refreshToken, meta);
+  }
+
+  async auditLog(userId: string, limit = 50): Promise<AuditEvent[]> {
+    const events = await this.deps.storage.audit.listForUser(userId, limit);
+    return events.map((event) => ({
+      id: event.id,
+      type: event.type,
+      at: new Date(event.at).toISOString(),
+      sessionId: event.sessionId,
+      ip: event.ip,
+      userAgent: event.userAgent,
+    }));
+  }
+
+  /** Deletes sessions (and their tokens) that ended long enough ago that no token of theirs can matter. */
+  purgeDeadSessions(): Promise<number> {
+    const { config } = this.deps;
+    const retainMs = (config.accessTokenTtl + config.clockTolerance) * 1000 + 24 * 60 * 60 * 1000;
+    return this.deps.storage.sessions.purgeDead(this.deps.clock.now(), retainMs);
+  }
+
+  /** Forget cached token verifications; the server calls this when keys change. */
+  clearTokenCache(): void {
+    this.deps.accessTokens.clearCache();
+  }
+}
+
+export function createAuthService(options: AuthServiceOptions): AuthService {
+  const config: AuthConfig = { ...AUTH_DEFAULTS, ...options.config };
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const { storage, keys } = options;
+  return new AuthService({
+    storage,
+    config,
+    clock,
+    ids,
+    hasher: options.hasher ?? new PasswordHasher(),
+    accessTokens: new AccessTokens(keys, config, clock, ids, options.verifiedTokenCacheSize),
+    refreshTokens: new RefreshTokens(keys, config, ids),
+    revoked: new RevokedSessions(
+      storage.sessions,
+      clock,
+      (config.accessTokenTtl + config.clockTolerance) * 1000,
+    ),
+    throttle: new LoginThrottle(storage.throttle, config.throttle, clock),
+    audit: new AuditTrail(storage.audit, clock),
+  });
+}

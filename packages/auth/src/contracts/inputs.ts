@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/** NIST SP 800-63B: at least 8 characters, at least 64 allowed; we allow 1024, never truncate. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 1024;
+
+/**
+ * Upper bound on any token-shaped string the API accepts: a JWT of ours is ~400
+ * characters, so anything past this is refused before decoding or crypto.
+ */
+export const TOKEN_MAX_LENGTH = 4096;
+
+/** Surrounding spaces (a pasted address) are forgiven; case is normalized by the core. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ error: "Enter a valid email address." }));
+
+/**
+ * The password field as it travels. The policy (length in characters, the
+ * common-password list) is enforced by the auth core so that a weak password is
+ * always a `WEAK_PASSWORD` error; this only bounds the size so an over-long
+ * input is refused before anything is hashed.
+ */
+export const passwordFieldSchema = z.string().max(PASSWORD_MAX_LENGTH * 4);
+
+/** `cookie` (browsers): refresh token only in an httpOnly cookie. `body` (native apps): only in JSON. */
+export const transportSchema = z.enum(["cookie", "body"]);
+export type Transport = z.infer<typeof transportSchema>;
+
+export const registerInput = z.object({
+  email: emailSchema,
+  password: passwordFieldSchema,
+  name: z.string().trim().min(1).max(100).optional(),
+  transport: transportSchema.optional(),
+});
+export type RegisterInput = z.infer<typeof registerInput>;
+
+export const loginInput = z.object({
+  email: emailSchema,
+  password: passwordFieldSchema,
+  transport: transportSchema.optional(),
+});
+export type LoginInput = z.infer<typeof loginInput>;
+
+/** Without `refreshToken` the cookie transport is used. */
+export const refreshInput = z
+  .object({ refreshToken: z.string().min(1).max(TOKEN_MAX_LENGTH).optional() })
+  .optional();
+export type RefreshInput = z.infer<typeof refreshInput>;
+
+/** Native apps may name the refresh token to end its session; browsers send the cookie or an access token. */
+export const logoutInput = z
+  .object({ refreshToken: z.string().min(1).max(TOKEN_MAX_LENGTH).optional() })
+  .optional();
+export type LogoutInput = z.infer<typeof logoutInput>;
+
+export const changePasswordInput = z.object({
+  currentPassword: passwordFieldSchema,
+  newPassword: passwordFieldSchema,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+export const revokeSessionInput = z.object({
+  sessionId: z.string().min(1).max(64),
+});
+export type RevokeSessionInput = z.infer<typeof revokeSessionInput>;
+
+export const auditListInput = z
+  .object({ limit: z.number().int().min(1).max(200).optional() })
+  .optional();

@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+export const roleSchema = z.enum(["user", "admin"]);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Dates travel as ISO-8601 strings so any JSON client can read them. */
+const isoDate = z.iso.datetime();
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: roleSchema,
+  createdAt: isoDate,
+});
+export type User = z.infer<typeof userSchema>;
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  createdAt: isoDate,
+  lastUsedAt: isoDate,
+  expiresAt: isoDate,
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  current: z.boolean(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** Token expiries are epoch seconds, like the `exp` claim. */
+export const authResultSchema = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal("Bearer"),
+  accessTokenExpiresAt: z.number().int(),
+  refreshTokenExpiresAt: z.number().int(),
+  refreshToken: z.string().optional(),
+  user: userSchema,
+});
+export type AuthResult = z.infer<typeof authResultSchema>;
+
+export const AUDIT_EVENT_TYPES = [
+  "register",
+  "login_succeeded",
+  "login_failed",
+  "login_throttled",
+  "refresh",
+  "refresh_reuse_detected",
+  "logout",
+  "logout_all",
+  "session_revoked",
+  "password_changed",
+  "account_disabled",
+] as const;
+export const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
+export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
+
+export const auditEventSchema = z.object({
+  id: z.number().int(),
+  type: auditEventTypeSchema,
+  at: isoDate,
+  sessionId: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;

@@ -1,0 +1,17 @@
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./inputs.ts";
+
+export type PasswordLengthProblem = "too_short" | "too_long";
+
+/**
+ * The length half of the password policy, shared with clients for instant form
+ * feedback. Counts Unicode code points, not UTF-16 units, as NIST SP 800-63B
+ * counts characters.
+ */
+export function checkPasswordLength(password: string): PasswordLengthProblem | undefined {
+  let length = 0;
+  for (const _ of password) {
+    length++;
+    if (length > PASSWORD_MAX_LENGTH) return "too_long";
+  }
+  return length < PASSWORD_MIN_LENGTH ? "too_short" : undefined;
+}

@@ -1,0 +1,49 @@
+/**
+ * @sesame/auth — the auth core. Tokens, rotation, passwords, keys and the wire
+ * contracts; no HTTP, no SQL (storage comes in through `AuthStorage`).
+ */
+
+export { normalizeEmail } from "./accounts/normalize-email.ts";
+export {
+  AUTH_DEFAULTS,
+  type AuthConfig,
+  DEFAULT_THROTTLE,
+  refreshAudience,
+  type ThrottleConfig,
+} from "./auth-config.ts";
+export { AuthService, type AuthServiceOptions, createAuthService } from "./auth-service.ts";
+export { type Clock, ManualClock, systemClock, toEpochSeconds } from "./clock.ts";
+export { AuthError, type AuthErrorDetails, isAuthError } from "./contracts/auth-error.ts";
+export * from "./contracts/index.ts";
+export { type IdGenerator, randomIds } from "./ids.ts";
+export { KeyRing, type PublicJwk } from "./keys/key-ring.ts";
+export { type KeyRingSource, staticKeyRing } from "./keys/key-ring-source.ts";
+export {
+  generateSigningKey,
+  type KeyStatus,
+  publicPart,
+  SIGNING_ALGORITHMS,
+  type SigningAlgorithm,
+  type SigningKeyRecord,
+} from "./keys/signing-key.ts";
+export { isCommonPassword } from "./passwords/common-passwords.ts";
+export { ARGON2_DEFAULTS, type Argon2Params, PasswordHasher } from "./passwords/password-hasher.ts";
+export { assertAcceptablePassword } from "./passwords/password-policy.ts";
+export type { RequestMeta } from "./request-meta.ts";
+export type { IssuedTokens } from "./sessions/issued-tokens.ts";
+export type * from "./storage.ts";
+export { IpRateLimiter } from "./throttle/ip-rate-limiter.ts";
+export { LoginThrottle } from "./throttle/login-throttle.ts";
+export type { AccessClaims } from "./tokens/access-tokens.ts";
+export { readTokenHeader, type TokenHeader } from "./tokens/compact-jws.ts";
+export { signToken } from "./tokens/sign-token.ts";
+export { openSuccessor, sealSuccessor } from "./tokens/successor-seal.ts";
+export { hashToken } from "./tokens/token-hash.ts";
+export {
+  ACCESS_TOKEN,
+  REFRESH_TOKEN,
+  REQUIRED_CLAIMS,
+  type TokenKind,
+} from "./tokens/token-kinds.ts";
+export { VerifiedTokenCache } from "./tokens/verified-token-cache.ts";
+export { type VerifiedClaims, verifyToken } from "./tokens/verify-token.ts";

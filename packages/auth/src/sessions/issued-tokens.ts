@@ -1,0 +1,13 @@
+import type { User } from "../contracts/outputs.ts";
+
+/** A fresh token pair; the transport decides where the refresh token travels. */
+export interface IssuedTokens {
+  accessToken: string;
+  /** Epoch seconds. */
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  /** Epoch seconds. */
+  refreshTokenExpiresAt: number;
+  sessionId: string;
+  user: User;
+}

@@ -1,0 +1,42 @@
+/**
+ * Remembers tokens whose signature and claims were already checked, keyed by
+ * the whole token string, so a client calling many times with one access token
+ * pays for the signature once. It never widens acceptance:
+ * - an entry is used only until the token's own `exp` plus the tolerance
+ *   verification would allow;
+ * - revocation is checked by the caller on every request, cached or not;
+ * - the owner clears it whenever the key set changes, so a removed key stops
+ *   working at once;
+ * - it is bounded: the oldest entries go first.
+ */
+export class VerifiedTokenCache<Claims> {
+  private readonly entries = new Map<string, { claims: Claims; validUntilMs: number }>();
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  get(token: string, nowMs: number): Claims | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (nowMs >= entry.validUntilMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.claims;
+  }
+
+  set(token: string, claims: Claims, validUntilMs: number): void {
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(token, { claims, validUntilMs });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

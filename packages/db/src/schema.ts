@@ -1,0 +1,100 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * The auth database. All times are epoch milliseconds (integers): cheap to
+ * compare in SQL, converted to ISO strings only at the API boundary.
+ */
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  /** Normalized (trimmed, lowercased) so one address is one account. */
+  email: text("email").notNull().unique(),
+  name: text("name"),
+  role: text("role", { enum: ["user", "admin"] })
+    .notNull()
+    .default("user"),
+  /** argon2id PHC string: algorithm, parameters and salt travel with the hash. */
+  passwordHash: text("password_hash").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  disabledAt: integer("disabled_at"),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at").notNull(),
+    /** Moves forward with each refresh, never past `absoluteExpiresAt`. */
+    idleExpiresAt: integer("idle_expires_at").notNull(),
+    absoluteExpiresAt: integer("absolute_expires_at").notNull(),
+    revokedAt: integer("revoked_at"),
+    revokeReason: text("revoke_reason"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (table) => [
+    index("sessions_user_id_idx").on(table.userId),
+    index("sessions_idle_expires_at_idx").on(table.idleExpiresAt),
+  ],
+);
+
+/**
+ * One row per refresh token ever issued, chained parent → successor for reuse
+ * detection. The token itself is never stored, nor its `jti` (the token's 256
+ * random bits): only the SHA-256 of the whole token, which is also how a
+ * presented token is looked up.
+ */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    parentHash: text("parent_hash"),
+    issuedAt: integer("issued_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    replacedByHash: text("replaced_by_hash"),
+    /** The successor, encrypted under a key only this token derives; lets the parent yield the same successor in the grace window. */
+    successorSealed: text("successor_sealed"),
+  },
+  (table) => [index("refresh_tokens_session_id_idx").on(table.sessionId)],
+);
+
+/**
+ * An append-only feed of session revocations. Every server process reads the
+ * rows past its cursor to reject revoked sessions' access tokens at once.
+ */
+export const sessionRevocations = sqliteTable("session_revocations", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  sessionId: text("session_id").notNull(),
+  revokedAt: integer("revoked_at").notNull(),
+});
+
+/** Failed-login counters per account and per IP, shared by every process. */
+export const throttleCounters = sqliteTable("throttle_counters", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStartedAt: integer("window_started_at").notNull(),
+  lastFailureAt: integer("last_failure_at").notNull(),
+});
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    type: text("type").notNull(),
+    at: integer("at").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    sessionId: text("session_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (table) => [index("audit_events_user_id_at_idx").on(table.userId, table.at)],
+);

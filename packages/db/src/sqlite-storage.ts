@@ -1,0 +1,38 @@
+import type { AuthStorage } from "@sesame/auth";
+import { drizzleClient } from "./drizzle-client.ts";
+import { applyMigrations } from "./migrate.ts";
+import { openDatabase, type SqliteDatabase } from "./open-database.ts";
+import { SqliteAuditStore } from "./stores/audit-store.ts";
+import { SqliteSessionStore } from "./stores/session-store.ts";
+import { SqliteThrottleStore } from "./stores/throttle-store.ts";
+import { SqliteUserStore } from "./stores/user-store.ts";
+import { WriteBatcher } from "./write-batcher.ts";
+
+export interface SqliteStorage extends AuthStorage {
+  sqlite: SqliteDatabase;
+  close(): void;
+}
+
+/** The auth core's storage on an open SQLite database (migrations already applied). */
+export function sqliteStorage(sqlite: SqliteDatabase): SqliteStorage {
+  const db = drizzleClient(sqlite);
+  const writes = new WriteBatcher(sqlite);
+  return {
+    sqlite,
+    users: new SqliteUserStore(db, writes),
+    sessions: new SqliteSessionStore(db, sqlite, writes),
+    throttle: new SqliteThrottleStore(db, writes),
+    audit: new SqliteAuditStore(db, writes),
+    close: () => sqlite.close(),
+  };
+}
+
+/**
+ * Opens `DATABASE_URL`, applies the committed migrations and returns the
+ * storage: what the server calls on start and tests call for a fresh database.
+ */
+export function openSqliteStorage(url: string): SqliteStorage {
+  const sqlite = openDatabase(url);
+  applyMigrations(sqlite);
+  return sqliteStorage(sqlite);
+}

@@ -1,0 +1,76 @@
+import type { SqliteDatabase } from "./open-database.ts";
+
+interface Job {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit. With `synchronous=FULL` every commit waits for the disk, so
+ * committing each write alone would cap throughput at the disk's sync rate.
+ * Writes that arrive in the same event-loop turn run in one transaction
+ * instead, each inside its own savepoint (one failing job does not undo the
+ * others), and every caller is answered only after that commit is durable.
+ * `BEGIN IMMEDIATE` takes the write lock up front, so a job's reads and
+ * writes form one step no other process can interleave with.
+ */
+export class WriteBatcher {
+  private queue: Job[] = [];
+  private scheduled = false;
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.statements = {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      commit: db.prepare("COMMIT"),
+      rollback: db.prepare("ROLLBACK"),
+      savepoint: db.prepare("SAVEPOINT job"),
+      release: db.prepare("RELEASE job"),
+      rollbackTo: db.prepare("ROLLBACK TO job"),
+    };
+  }
+
+  /** Runs `work` (synchronous database calls only) in the next batch; resolves once committed. */
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const jobs = this.queue;
+    this.queue = [];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const s = this.statements;
+    try {
+      s.begin.run();
+      for (const job of jobs) {
+        s.savepoint.run();
+        try {
+          outcomes.push({ ok: true, value: job.work() });
+          s.release.run();
+        } catch (error) {
+          s.rollbackTo.run();
+          s.release.run();
+          outcomes.push({ ok: false, error });
+        }
+      }
+      s.commit.run();
+    } catch (error) {
+      if (this.db.inTransaction) s.rollback.run();
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    jobs.forEach((job, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.ok) job.resolve(outcome.value);
+      else job.reject(outcome?.error);
+    });
+  }
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// The README's commands on a machine that has only Node 20 and npm:
+//   npm start   installs what is missing, builds the web app, starts the server
+//   npm test    installs what is missing (Chromium and PyJWT too), runs lint, typecheck and every test
+//   npm run bench / npm run keys -- rotate
+// Idempotent: a second run skips every step already done.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PNPM_VERSION = JSON.parse(
+  readFileSync(join(root, "package.json"), "utf8"),
+).packageManager.split("@")[1];
+const toolsDir = join(root, ".tools");
+const env = {
+  ...process.env,
+  PATH: `${join(toolsDir, "node_modules", ".bin")}:${process.env.PATH}`,
+};
+// better-sqlite3 has no prebuilt binary we can download here: node-gyp builds it against the local Node headers.
+if (!env.npm_config_nodedir && existsSync("/usr/include/node/node.h"))
+  env.npm_config_nodedir = "/usr";
+
+const [command = "test", ...args] = process.argv.slice(2);
+
+function run(cmd, cmdArgs, options = {}) {
+  const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: "inherit", env, ...options });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function has(cmd, cmdArgs = ["--version"]) {
+  try {
+    return execFileSync(cmd, cmdArgs, { env, stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function ensurePnpm() {
+  if (has("pnpm") === PNPM_VERSION) return;
+  console.log(`› installing pnpm ${PNPM_VERSION} into .tools/`);
+  run("npm", ["install", "--prefix", toolsDir, "--no-audit", "--no-fund", `pnpm@${PNPM_VERSION}`]);
+}
+
+function ensureDependencies() {
+  const marker = join(root, "node_modules", ".modules.yaml");
+  const lock = join(root, "pnpm-lock.yaml");
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log("› installing dependencies (better-sqlite3 compiles from source, about a minute)");
+  run("pnpm", ["install", "--frozen-lockfile"]);
+}
+
+/** Browser and interoperability tests need Debian's Chromium and PyJWT; install them when we can. */
+function ensureSystemPackages() {
+  const missing = [];
+  if (!has("chromium")) missing.push("chromium");
+  if (!has("python3", ["-c", "import jwt, cryptography; print('ok')"])) {
+    missing.push("python3-jwt", "python3-cryptography");
+  }
+  if (missing.length === 0) return;
+  if (!has("apt-get", ["--version"])) {
+    console.error(`Missing system packages: ${missing.join(" ")}. Install them and run again.`);
+    process.exit(1);
+  }
+  const [apt, ...aptPrefix] = process.getuid?.() === 0 ? ["apt-get"] : ["sudo", "apt-get"];
+  const aptEnv = { ...env, DEBIAN_FRONTEND: "noninteractive" };
+  console.log(`› installing ${missing.join(" ")} from Debian`);
+  run(apt, [...aptPrefix, "update", "-qq"], { env: aptEnv });
+  run(apt, [...aptPrefix, "install", "-y", "-qq", "--no-install-recommends", ...missing], {
+    env: aptEnv,
+  });
+}
+
+ensurePnpm();
+ensureDependencies();
+
+switch (command) {
+  case "start":
+    run("pnpm", ["turbo", "run", "build", "--filter=@sesame/web", "--output-logs=errors-only"]);
+    run("pnpm", ["--filter", "@sesame/server", "start", ...args]);
+    break;
+  case "test":
+    ensureSystemPackages();
+    run("pnpm", ["lint"]);
+    run("pnpm", ["turbo", "run", "typecheck", "test", "--concurrency=1", ...args]);
+    break;
+  case "bench":
+    run("pnpm", ["--filter", "@sesame/bench", "bench", ...args]);
+    break;
+  case "keys":
+    run("pnpm", ["--filter", "@sesame/server", "keys", ...args]);
+    break;
+  default:
+    console.error(`Unknown command "${command}". Use start, test, bench or keys.`);
+    process.exit(2);
+}
