@@ -1,0 +1,117 @@
+import { AuthError } from "@sesame/auth";
+import { describe, expect, it } from "vitest";
+import {
+  authOn,
+  email,
+  freshDatabaseFile,
+  META,
+  openStorage,
+  PASSWORD,
+} from "./support/fixtures.ts";
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AuthError) return error.code;
+    throw error;
+  }
+  return "ok";
+}
+
+async function signedUp() {
+  const storage = openStorage(freshDatabaseFile());
+  const { auth, clock } = await authOn(storage);
+  const first = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+  return { storage, auth, clock, first };
+}
+
+describe("refresh-token rotation on SQLite", () => {
+  it("rotates: a new, different token; the old one marked used and linked to it", async () => {
+    const { storage, auth, first } = await signedUp();
+    const second = await auth.refresh(first.refreshToken, META);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(second.accessToken).not.toBe(first.accessToken);
+    const rows = storage.sqlite
+      .prepare(
+        "SELECT token_hash, parent_hash, used_at, replaced_by_hash FROM refresh_tokens ORDER BY issued_at, used_at IS NULL",
+      )
+      .all() as Array<Record<string, string | number | null>>;
+    expect(rows).toHaveLength(2);
+    const [parent, child] = rows;
+    expect(parent?.used_at).not.toBeNull();
+    expect(parent?.replaced_by_hash).toBe(child?.token_hash);
+    expect(child?.parent_hash).toBe(parent?.token_hash);
+    expect(child?.used_at).toBeNull();
+  });
+
+  it("after the grace window, a spent token is reuse: the session dies with its current token", async () => {
+    const { auth, clock, first } = await signedUp();
+    const second = await auth.refresh(first.refreshToken, META);
+    clock.advance(11_000);
+    expect(await codeOf(auth.refresh(first.refreshToken, META))).toBe("REFRESH_REUSED");
+    expect(await codeOf(auth.refresh(second.refreshToken, META))).toBe("SESSION_REVOKED");
+    expect(await codeOf(auth.authenticate(second.accessToken))).toBe("SESSION_REVOKED");
+    const events = await auth.auditLog(first.user.id);
+    expect(events.map((e) => e.type)).toContain("refresh_reuse_detected");
+  });
+
+  it("within the grace window, the parent yields the same successor (a lost response)", async () => {
+    const { auth, clock, first } = await signedUp();
+    const second = await auth.refresh(first.refreshToken, META);
+    clock.advance(5_000);
+    const again = await auth.refresh(first.refreshToken, META);
+    expect(again.refreshToken).toBe(second.refreshToken);
+    expect(await codeOf(auth.authenticate(again.accessToken))).toBe("ok");
+    const third = await auth.refresh(second.refreshToken, META);
+    expect(third.refreshToken).not.toBe(second.refreshToken);
+  });
+
+  it("an older token is reuse even inside the window: RT0 after RT0→RT1→RT2 revokes", async () => {
+    const { auth, first } = await signedUp();
+    const second = await auth.refresh(first.refreshToken, META);
+    const third = await auth.refresh(second.refreshToken, META);
+    expect(await codeOf(auth.refresh(first.refreshToken, META))).toBe("REFRESH_REUSED");
+    expect(await codeOf(auth.refresh(third.refreshToken, META))).toBe("SESSION_REVOKED");
+  });
+
+  it("10 parallel refreshes of one token all succeed with one successor, and the session lives on", async () => {
+    const { auth, first } = await signedUp();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => auth.refresh(first.refreshToken, META)),
+    );
+    expect(new Set(results.map((r) => r.refreshToken)).size).toBe(1);
+    const next = await auth.refresh(results[0]?.refreshToken ?? "", META);
+    expect(await codeOf(auth.authenticate(next.accessToken))).toBe("ok");
+  });
+
+  it("idle timeout: no refresh for longer than the idle limit ends the session", async () => {
+    const { auth, clock, first } = await signedUp();
+    clock.advance(7 * 24 * 3600 * 1000 + 1000);
+    expect(await codeOf(auth.refresh(first.refreshToken, META))).toBe("SESSION_EXPIRED");
+  });
+
+  it("absolute lifetime: refreshing every day never extends the session past 30 days", async () => {
+    const { auth, clock, first } = await signedUp();
+    let token = first.refreshToken;
+    let lastExpiry = 0;
+    for (let day = 1; day < 30; day++) {
+      clock.advance(24 * 3600 * 1000);
+      const next = await auth.refresh(token, META);
+      token = next.refreshToken;
+      lastExpiry = next.refreshTokenExpiresAt;
+    }
+    const absoluteEnd =
+      Math.floor(new Date(first.user.createdAt).getTime() / 1000) + 30 * 24 * 3600;
+    expect(lastExpiry).toBeLessThanOrEqual(absoluteEnd);
+    clock.advance(24 * 3600 * 1000 + 1000);
+    expect(await codeOf(auth.refresh(token, META))).toBe("SESSION_EXPIRED");
+  });
+
+  it("refuses an access token presented as a refresh token, and garbage", async () => {
+    const { auth, first } = await signedUp();
+    expect(await codeOf(auth.refresh(first.accessToken, META))).toBe("REFRESH_INVALID");
+    expect(await codeOf(auth.refresh("not.a.token", META))).toBe("REFRESH_INVALID");
+    expect(await codeOf(auth.refresh(first.refreshToken, META))).toBe("ok");
+  });
+});

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { openDatabase, WriteBatcher } from "../src/index.ts";
+import {
+  authOn,
+  email,
+  freshDatabaseFile,
+  META,
+  openStorage,
+  PASSWORD,
+} from "./support/fixtures.ts";
+
+describe("the SQLite database", () => {
+  it("opens with WAL, synchronous=FULL, foreign keys and a busy timeout", () => {
+    const storage = openStorage(freshDatabaseFile());
+    const pragma = (name: string) => storage.sqlite.pragma(name, { simple: true });
+    expect(pragma("journal_mode")).toBe("wal");
+    expect(pragma("synchronous")).toBe(2);
+    expect(pragma("foreign_keys")).toBe(1);
+    expect(pragma("busy_timeout")).toBe(5000);
+  });
+
+  it("applies the committed migrations once, from any number of opens", () => {
+    const file = freshDatabaseFile();
+    openStorage(file);
+    const storage = openStorage(file);
+    const tables = storage.sqlite
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .pluck()
+      .all();
+    expect(tables).toEqual([
+      "__drizzle_migrations",
+      "audit_events",
+      "refresh_tokens",
+      "session_revocations",
+      "sessions",
+      "throttle_counters",
+      "users",
+    ]);
+  });
+
+  it("stores refresh tokens only as hashes: the file contains none of them", async () => {
+    const file = freshDatabaseFile();
+    const storage = openStorage(file);
+    const { auth } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    const tokens = [pair.refreshToken];
+    for (let i = 0; i < 5; i++)
+      tokens.push((await auth.refresh(tokens.at(-1) ?? "", META)).refreshToken);
+    storage.sqlite.pragma("wal_checkpoint(TRUNCATE)");
+    const bytes = readFileSync(file).toString("latin1");
+    for (const token of tokens) {
+      expect(bytes.includes(token)).toBe(false);
+      expect(bytes.includes(token.split(".")[2] ?? "")).toBe(false);
+    }
+  });
+
+  it("deleting a session deletes its refresh tokens (cascade)", async () => {
+    const storage = openStorage(freshDatabaseFile());
+    const { auth, clock } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    await auth.sessions.logout(pair.user.id, pair.sessionId, META);
+    clock.advance(2 * 24 * 3600 * 1000);
+    expect(await auth.purgeDeadSessions()).toBe(1);
+    expect(storage.sqlite.prepare("SELECT count(*) FROM refresh_tokens").pluck().get()).toBe(0);
+  });
+
+  it("group commit: one failing write does not undo the others in its batch", async () => {
+    const db = openDatabase(freshDatabaseFile());
+    db.exec("CREATE TABLE t (v INTEGER UNIQUE)");
+    const batcher = new WriteBatcher(db);
+    const insert = (v: number) => batcher.run(() => db.prepare("INSERT INTO t VALUES (?)").run(v));
+    const results = await Promise.allSettled([insert(1), insert(1), insert(2)]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(db.prepare("SELECT v FROM t ORDER BY v").pluck().all()).toEqual([1, 2]);
+    db.close();
+  });
+});

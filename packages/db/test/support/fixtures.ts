@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type AuthService,
+  createAuthService,
+  generateSigningKey,
+  KeyRing,
+  ManualClock,
+  staticKeyRing,
+} from "@sesame/auth";
+import { afterEach } from "vitest";
+import { openSqliteStorage, type SqliteStorage } from "../../src/index.ts";
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()?.();
+});
+
+/** A fresh SQLite file with the real migrations; removed after the test. */
+export function freshDatabaseFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), "sesame-db-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, "sesame.db");
+}
+
+export function openStorage(file: string): SqliteStorage {
+  const storage = openSqliteStorage(file);
+  cleanups.unshift(() => storage.close());
+  return storage;
+}
+
+const ring = generateSigningKey("EdDSA", "current", Date.now()).then((key) => new KeyRing([key]));
+
+/** The real auth core on real storage, with a clock the test moves. */
+export async function authOn(storage: SqliteStorage, clock = new ManualClock(Date.now())) {
+  const auth: AuthService = createAuthService({
+    storage,
+    keys: staticKeyRing(await ring),
+    clock,
+    config: { issuer: "https://id.example.test" },
+  });
+  return { auth, clock };
+}
+
+export const META = { ip: "203.0.113.7", userAgent: "vitest" };
+export const PASSWORD = "correct horse battery staple";
+let n = 0;
+export const email = () => `person${++n}@example.com`;

@@ -1,0 +1,97 @@
+import { AuthError } from "@sesame/auth";
+import { describe, expect, it } from "vitest";
+import {
+  authOn,
+  email,
+  freshDatabaseFile,
+  META,
+  openStorage,
+  PASSWORD,
+} from "./support/fixtures.ts";
+
+async function attempt(promise: Promise<unknown>): Promise<{ code: string; retryAt?: number }> {
+  try {
+    await promise;
+    return { code: "ok" };
+  } catch (error) {
+    if (error instanceof AuthError) return { code: error.code, retryAt: error.details.retryAt };
+    throw error;
+  }
+}
+
+async function setup() {
+  const storage = openStorage(freshDatabaseFile());
+  const { auth, clock } = await authOn(storage);
+  const address = email();
+  await auth.accounts.register({ email: address, password: PASSWORD }, META);
+  const login = (password: string, meta = META) =>
+    attempt(auth.accounts.login({ email: address, password }, meta));
+  return { auth, clock, address, login };
+}
+
+describe("login throttling", () => {
+  it("backs off after 5 failures with a retry time, doubling, and a success resets it", async () => {
+    const { clock, login } = await setup();
+    for (let i = 0; i < 5; i++)
+      expect((await login("wrong password")).code).toBe("INVALID_CREDENTIALS");
+    const limited = await login(PASSWORD);
+    expect(limited.code).toBe("RATE_LIMITED");
+    expect(limited.retryAt).toBe(Math.ceil((clock.now() + 1000) / 1000));
+    clock.advance(1_000);
+    expect((await login("wrong password")).code).toBe("INVALID_CREDENTIALS");
+    expect((await login("wrong password")).code).toBe("RATE_LIMITED");
+    clock.advance(2_000);
+    expect((await login(PASSWORD)).code).toBe("ok");
+    for (let i = 0; i < 5; i++)
+      expect((await login("wrong password")).code).toBe("INVALID_CREDENTIALS");
+  });
+
+  it("stops hard long before 100 consecutive failures", async () => {
+    const { clock, login } = await setup();
+    let failures = 0;
+    for (let i = 0; i < 100; i++) {
+      const result = await login("wrong password");
+      if (result.code === "INVALID_CREDENTIALS") failures++;
+      else clock.advance(15 * 60 * 1000 + 1000); // wait out each back-off
+      if (
+        result.code === "RATE_LIMITED" &&
+        (result.retryAt ?? 0) * 1000 - clock.now() > 30 * 60 * 1000
+      )
+        break;
+    }
+    expect(failures).toBeLessThanOrEqual(20);
+    expect((await login(PASSWORD)).code).toBe("RATE_LIMITED");
+  });
+
+  it("counts parallel guesses: 20 at once cannot all slip past the limit", async () => {
+    const { login } = await setup();
+    const results = await Promise.all(Array.from({ length: 20 }, () => login("wrong password")));
+    const wrong = results.filter((r) => r.code === "INVALID_CREDENTIALS").length;
+    expect(wrong).toBe(5);
+  });
+
+  it("treats an unknown email exactly like a wrong password", async () => {
+    const { auth } = await setup();
+    const ghost = email();
+    const codes = [];
+    for (let i = 0; i < 6; i++) {
+      codes.push(
+        (await attempt(auth.accounts.login({ email: ghost, password: PASSWORD }, META))).code,
+      );
+    }
+    expect(codes).toEqual([...Array(5).fill("INVALID_CREDENTIALS"), "RATE_LIMITED"]);
+  });
+
+  it("limits failures per IP across many accounts", async () => {
+    const { auth } = await setup();
+    const meta = { ip: "198.51.100.9", userAgent: null };
+    const codes = [];
+    for (let i = 0; i < 101; i++) {
+      codes.push(
+        (await attempt(auth.accounts.login({ email: email(), password: PASSWORD }, meta))).code,
+      );
+    }
+    expect(codes.filter((c) => c === "INVALID_CREDENTIALS")).toHaveLength(100);
+    expect(codes.at(-1)).toBe("RATE_LIMITED");
+  });
+});
