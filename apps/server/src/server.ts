@@ -62,9 +62,11 @@ export async function startServer(
     now: () => (overrides.clock ?? systemClock).now(),
   });
 
-  let handler: ((request: Request) => Response | Promise<Response>) | undefined;
+  let handler: ((request: Request, bindings: unknown) => Response | Promise<Response>) | undefined;
   const server = createAdaptorServer({
-    fetch: (request) => handler?.(request) ?? new Response("Starting", { status: 503 }),
+    // The node bindings (the socket) travel with the request: the client IP comes from them.
+    fetch: (request, bindings) =>
+      handler?.(request, bindings) ?? new Response("Starting", { status: 503 }),
     serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 },
   });
   await new Promise<void>((resolve, reject) => {
@@ -120,7 +122,7 @@ export async function startServer(
     onInternalError: (error, path) =>
       console.error(`Internal error in ${path ?? "request"}:`, error),
   });
-  handler = (request) => app.fetch(request);
+  handler = (request, bindings) => app.fetch(request, bindings);
 
   const purgeTimer = setInterval(
     () => void auth.purgeDeadSessions().catch(() => {}),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { authCodeOf, PASSWORD, signedUp, startTestServer, uniqueEmail } from "./support/test-server.ts";
+import {
+  authCodeOf,
+  PASSWORD,
+  signedUp,
+  startTestServer,
+  uniqueEmail,
+} from "./support/test-server.ts";
 
 describe("the whole token lifecycle over HTTP", () => {
   it("register → me → refresh → me → logout, with the body transport", async () => {
@@ -29,7 +35,9 @@ describe("the whole token lifecycle over HTTP", () => {
   it("login with the cookie transport keeps the refresh token out of JSON and in an httpOnly cookie", async () => {
     const server = await startTestServer();
     const email = uniqueEmail();
-    await server.client().api.auth.register.mutate({ email, password: PASSWORD, transport: "body" });
+    await server
+      .client()
+      .api.auth.register.mutate({ email, password: PASSWORD, transport: "body" });
 
     const browser = server.client();
     const login = await browser.api.auth.login.mutate({ email, password: PASSWORD });
@@ -54,7 +62,11 @@ describe("the whole token lifecycle over HTTP", () => {
     const server = await startTestServer();
     const { email } = await signedUp(server);
     const api = server.client().api;
-    const ok = await api.auth.login.mutate({ email: email.toUpperCase(), password: PASSWORD, transport: "body" });
+    const ok = await api.auth.login.mutate({
+      email: email.toUpperCase(),
+      password: PASSWORD,
+      transport: "body",
+    });
     expect(ok.user.email).toBe(email);
     expect(await authCodeOf(api.auth.login.mutate({ email, password: "wrong password!" }))).toBe(
       "INVALID_CREDENTIALS",
@@ -69,7 +81,9 @@ describe("the whole token lifecycle over HTTP", () => {
     const { email } = await signedUp(server);
     expect(
       await authCodeOf(
-        server.client().api.auth.register.mutate({ email: ` ${email.toUpperCase()}`, password: PASSWORD }),
+        server
+          .client()
+          .api.auth.register.mutate({ email: ` ${email.toUpperCase()}`, password: PASSWORD }),
       ),
     ).toBe("EMAIL_TAKEN");
   });

@@ -115,7 +115,11 @@ export const uniqueEmail = () => `user${++emails}.${Date.now()}@example.com`;
 /** Registers a fresh user with the body transport and returns its client, signed in. */
 export async function signedUp(server: TestServer, email = uniqueEmail()) {
   const client = server.client();
-  const result = await client.api.auth.register.mutate({ email, password: PASSWORD, transport: "body" });
+  const result = await client.api.auth.register.mutate({
+    email,
+    password: PASSWORD,
+    transport: "body",
+  });
   client.accessToken = result.accessToken;
   return { client, result, email, refreshToken: result.refreshToken as string };
 }
