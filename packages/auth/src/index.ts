@@ -16,8 +16,18 @@ export { type Clock, ManualClock, systemClock, toEpochSeconds } from "./clock.ts
 export { AuthError, type AuthErrorDetails, isAuthError } from "./contracts/auth-error.ts";
 export * from "./contracts/index.ts";
 export { type IdGenerator, randomIds } from "./ids.ts";
+export {
+  JWKS_CACHE_CONTROL,
+  JWKS_MAX_AGE,
+  JWKS_STALE_WHILE_REVALIDATE,
+  NEXT_KEY_MIN_PUBLISHED,
+} from "./keys/jwks-cache-policy.ts";
+export { type KeyRetentionConfig, retiredKeyRetention } from "./keys/key-retention.ts";
 export { KeyRing, type PublicJwk } from "./keys/key-ring.ts";
 export { type KeyRingSource, staticKeyRing } from "./keys/key-ring-source.ts";
+export { KeySetError, type KeySetErrorCode } from "./keys/key-set-error.ts";
+export { pruneRetiredKeys, retiredKeyDropsAt } from "./keys/prune-retired-keys.ts";
+export { type KeyRotation, type RotateKeySetOptions, rotateKeySet } from "./keys/rotate-key-set.ts";
 export {
   generateSigningKey,
   type KeyStatus,
@@ -29,6 +39,13 @@ export {
 export { isCommonPassword } from "./passwords/common-passwords.ts";
 export { ARGON2_DEFAULTS, type Argon2Params, PasswordHasher } from "./passwords/password-hasher.ts";
 export { assertAcceptablePassword } from "./passwords/password-policy.ts";
+export { RemoteKeysError, type RemoteKeysErrorCode } from "./remote/remote-keys-error.ts";
+export {
+  createRemoteVerifier,
+  RemoteVerifier,
+  type RemoteVerifierOptions,
+} from "./remote/remote-verifier.ts";
+export { usableJwks } from "./remote/usable-jwks.ts";
 export type { RequestMeta } from "./request-meta.ts";
 export type { IssuedTokens } from "./sessions/issued-tokens.ts";
 export type * from "./storage.ts";
