@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "@sesame/auth";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { readEnv } from "../../src/env.ts";
 import type { AppRouter } from "../../src/index.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
@@ -26,16 +26,24 @@ export interface TestClient {
   accessToken: string | undefined;
 }
 
-const running: Array<() => Promise<void>> = [];
+const perTest: Array<() => Promise<void>> = [];
+const perFile: Array<() => Promise<void>> = [];
 afterEach(async () => {
-  while (running.length > 0) await running.pop()?.();
+  while (perTest.length > 0) await perTest.pop()?.();
+});
+afterAll(async () => {
+  while (perFile.length > 0) await perFile.pop()?.();
 });
 
 /**
  * A real Sesame server on an ephemeral port over a fresh SQLite file with the
  * real migrations, and a manual clock; closed and deleted after each test.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  /** "file" keeps the server for every test of the file (start it in `beforeAll`). */
+  lifetime: "test" | "file" = "test",
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "sesame-test-"));
   const clock = new ManualClock(Date.now());
   const server = await startServer(
@@ -49,7 +57,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     }),
     { clock, log: () => {} },
   );
-  running.push(async () => {
+  (lifetime === "file" ? perFile : perTest).push(async () => {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   });

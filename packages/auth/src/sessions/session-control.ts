@@ -45,10 +45,11 @@ export class SessionControl {
   /**
    * Logout by refresh token (a browser whose access token is gone). Any token
    * of the session's chain identifies it, even a spent one: ending a session
-   * is never harmful. An unknown or forged token ends nothing.
+   * is never harmful. An unknown, forged or expired token ends nothing (an
+   * expired one's session has ended already).
    */
   async logoutWithRefreshToken(refreshToken: string, meta: RequestMeta): Promise<void> {
-    const verified = await this.deps.refreshTokens.verify(refreshToken, 0);
+    const verified = await this.deps.refreshTokens.verify(refreshToken, this.deps.clock.now());
     if (!verified.ok) return;
     const session = await this.deps.storage.sessions.findByRefreshTokenHash(
       hashToken(refreshToken),

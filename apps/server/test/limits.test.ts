@@ -1,0 +1,199 @@
+import { request } from "node:http";
+import { describe, expect, it } from "vitest";
+import {
+  PASSWORD,
+  rowCount,
+  signedUp,
+  startTestServer,
+  type TestServer,
+  uniqueEmail,
+} from "./support/test-server.ts";
+
+/** A raw HTTP/1.1 request: fetch itself refuses some of what an attacker would send. */
+function rawRequest(
+  server: TestServer,
+  options: { method: string; path: string; headers: Record<string, string>; body?: Buffer },
+) {
+  const url = new URL(server.url);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method,
+        path: options.path,
+        headers: options.headers,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+async function post(
+  server: TestServer,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${server.url}/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+  const text = await response.text();
+  let json: { error?: { data?: { authCode?: string } } } = {};
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: response.status, text, authCode: json.error?.data?.authCode };
+}
+
+describe("bad input gets a typed 4xx and changes nothing", () => {
+  it("malformed JSON, wrong shapes, unknown procedures: 4xx with INVALID_INPUT, no stack, no rows", async () => {
+    const server = await startTestServer();
+    const cases: Array<[string, string, number]> = [
+      ["auth.register", "{not json", 400],
+      ["auth.register", JSON.stringify({ email: "not-an-email", password: PASSWORD }), 400],
+      ["auth.register", JSON.stringify({ email: uniqueEmail() }), 400],
+      ["auth.register", JSON.stringify({ email: 42, password: [] }), 400],
+      [
+        "auth.register",
+        JSON.stringify({ email: uniqueEmail(), password: PASSWORD, transport: "carrier-pigeon" }),
+        400,
+      ],
+      ["auth.register", "null", 400],
+      ["auth.login", JSON.stringify({ email: uniqueEmail(), password: "x".repeat(5000) }), 400],
+      ["auth.nope", "{}", 404],
+    ];
+    for (const [path, body, status] of cases) {
+      const result = await post(server, path, body);
+      expect(result.status, `${path} ${body.slice(0, 40)}`).toBe(status);
+      expect(result.authCode).toBe("INVALID_INPUT");
+      expect(result.text).not.toMatch(/stack|at \w+ \(|node_modules|Unexpected token/);
+    }
+    expect(rowCount(server, "users")).toBe(0);
+    expect(rowCount(server, "sessions")).toBe(0);
+  });
+
+  it("input errors name the field for forms", async () => {
+    const server = await startTestServer();
+    const result = await post(
+      server,
+      "auth.register",
+      JSON.stringify({ email: "nope", password: PASSWORD }),
+    );
+    expect(JSON.parse(result.text).error.data.issues).toEqual([
+      { path: "email", message: "Enter a valid email address." },
+    ]);
+  });
+
+  it("a weak password is WEAK_PASSWORD with a reason, and creates no account", async () => {
+    const server = await startTestServer();
+    for (const password of ["short", "password123", "x".repeat(1025)]) {
+      const result = await post(
+        server,
+        "auth.register",
+        JSON.stringify({ email: uniqueEmail(), password }),
+      );
+      expect(result.status).toBe(400);
+      expect(result.authCode).toBe("WEAK_PASSWORD");
+      expect(JSON.parse(result.text).error.data.reason).toBeTypeOf("string");
+    }
+    expect(rowCount(server, "users")).toBe(0);
+    const ok = await post(
+      server,
+      "auth.register",
+      JSON.stringify({ email: uniqueEmail(), password: "y".repeat(64) }),
+    );
+    expect(ok.status).toBe(200);
+  });
+
+  it("an over-long password at login is refused fast, before any hashing", async () => {
+    const server = await startTestServer();
+    const { email } = await signedUp(server);
+    const started = performance.now();
+    const result = await post(
+      server,
+      "auth.login",
+      JSON.stringify({ email, password: "z".repeat(2000) }),
+    );
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(result.authCode).toBe("INVALID_CREDENTIALS");
+  });
+});
+
+describe("size limits before any parsing or crypto (SECURITY 15)", () => {
+  it("a 64 KB Authorization header → 431, and the server stays fast", async () => {
+    const server = await startTestServer();
+    const result = await rawRequest(server, {
+      method: "GET",
+      path: "/trpc/user.me",
+      headers: { authorization: `Bearer ${"a".repeat(64 * 1024)}` },
+    });
+    expect(result.status).toBe(431);
+    const started = performance.now();
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it("a 10 MB body → 413 without reading it, and other requests stay fast", async () => {
+    const server = await startTestServer();
+    const big = Buffer.alloc(10 * 1024 * 1024, "a");
+    const started = performance.now();
+    const result = await rawRequest(server, {
+      method: "POST",
+      path: "/trpc/auth.login",
+      headers: { "content-type": "application/json", "content-length": String(big.length) },
+      body: big,
+    });
+    expect(result.status).toBe(413);
+    expect(JSON.parse(result.body).error.data.authCode).toBe("INVALID_INPUT");
+    expect(performance.now() - started).toBeLessThan(2000);
+    const healthStarted = performance.now();
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(performance.now() - healthStarted).toBeLessThan(200);
+  });
+
+  it("a large chunked body without Content-Length → 413 as well", async () => {
+    const server = await startTestServer();
+    const result = await rawRequest(server, {
+      method: "POST",
+      path: "/trpc/auth.login",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      body: Buffer.alloc(1024 * 1024, "a"),
+    });
+    expect(result.status).toBe(413);
+  });
+});
+
+describe("the standard security headers", () => {
+  it("are on every response: API, health, errors and 404s", async () => {
+    const server = await startTestServer();
+    for (const path of ["/healthz", "/trpc/user.me", "/nope", "/.well-known/jwks.json"]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(response.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(response.headers.get("referrer-policy"), path).toBe("no-referrer");
+      expect(response.headers.get("strict-transport-security"), path).toContain("max-age=");
+      expect(response.headers.get("content-security-policy"), path).toContain(
+        "frame-ancestors 'none'",
+      );
+    }
+  });
+
+  it("token responses are never cacheable", async () => {
+    const server = await startTestServer();
+    const result = await fetch(`${server.url}/trpc/auth.register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: uniqueEmail(), password: PASSWORD, transport: "body" }),
+    });
+    expect(result.headers.get("cache-control")).toBe("no-store");
+  });
+});
