@@ -143,24 +143,13 @@ export interface ThrottleKey {
   anchor: "window_start" | "last_failure";
 }
 
-export type ThrottleDecision = { allowed: true } | { allowed: false; retryAt: number };
-
 export interface ThrottleStore {
-  /**
-   * One atomic step across processes: reads the counters (expired ones as
-   * zero), asks `decide`, and only if allowed counts this attempt as a failure
-   * on every key. Counting before the password is checked means parallel
-   * guesses cannot slip past the limit; a success is forgiven afterwards.
-   */
-  attempt(
-    keys: ThrottleKey[],
-    now: number,
-    decide: (counters: ThrottleCounter[]) => ThrottleDecision,
-  ): Promise<ThrottleDecision>;
+  /** The counters for `keys`; a missing or expired one reads as zero failures. */
+  read(keys: ThrottleKey[], now: number): Promise<ThrottleCounter[]>;
+  /** Adds one failure to each key, atomically across processes (an expired counter restarts at one). */
+  recordFailure(keys: ThrottleKey[], now: number): Promise<void>;
   /** Forgets the key's failures (a successful login resets its account). */
   clear(key: string): Promise<void>;
-  /** Takes back one counted failure (the attempt succeeded). */
-  forgiveOne(key: string): Promise<void>;
 }
 
 export interface AuditRecord {

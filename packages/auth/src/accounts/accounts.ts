@@ -7,6 +7,7 @@ import { assertAcceptablePassword } from "../passwords/password-policy.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";
 import { startSession } from "../sessions/start-session.ts";
+import type { UserRecord } from "../storage.ts";
 import { normalizeEmail } from "./normalize-email.ts";
 import { toUser } from "./to-wire.ts";
 
@@ -46,9 +47,17 @@ export class Accounts {
   async login(input: LoginInput, meta: RequestMeta): Promise<IssuedTokens> {
     const email = normalizeEmail(input.email);
     const attempt = await this.beginAttempt(email, meta);
-    const user = await this.deps.storage.users.findByEmail(email);
-    const passwordMatches = await this.checkPassword(user?.passwordHash, input.password);
+    let user: UserRecord | undefined;
+    let passwordMatches: boolean;
+    try {
+      user = await this.deps.storage.users.findByEmail(email);
+      passwordMatches = await this.checkPassword(user?.passwordHash, input.password);
+    } catch (error) {
+      await attempt.failed();
+      throw error;
+    }
     if (!user || !passwordMatches) {
+      await attempt.failed();
       await this.deps.audit.record("login_failed", { userId: user?.id ?? null }, meta);
       throw new AuthError("INVALID_CREDENTIALS");
     }
@@ -84,7 +93,15 @@ export class Accounts {
     const user = await storage.users.findById(userId);
     if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
     const attempt = await this.beginAttempt(user.email, meta);
-    if (!(await this.checkPassword(user.passwordHash, input.currentPassword))) {
+    let passwordMatches: boolean;
+    try {
+      passwordMatches = await this.checkPassword(user.passwordHash, input.currentPassword);
+    } catch (error) {
+      await attempt.failed();
+      throw error;
+    }
+    if (!passwordMatches) {
+      await attempt.failed();
       throw new AuthError("INVALID_CREDENTIALS");
     }
     await attempt.succeeded();

@@ -1,7 +1,8 @@
 import type { ThrottleConfig } from "../auth-config.ts";
 import type { Clock } from "../clock.ts";
 import { AuthError } from "../contracts/auth-error.ts";
-import type { ThrottleCounter, ThrottleDecision, ThrottleKey, ThrottleStore } from "../storage.ts";
+import type { ThrottleCounter, ThrottleKey, ThrottleStore } from "../storage.ts";
+import { KeyedQueue } from "./keyed-queue.ts";
 
 /**
  * Password-guessing defence (OWASP authentication cheat sheet, NIST SP
@@ -10,32 +11,56 @@ import type { ThrottleCounter, ThrottleDecision, ThrottleKey, ThrottleStore } fr
  * before 100) and per IP (a second layer sized for many users behind one NAT).
  * Unknown emails are counted exactly like known ones, so throttling reveals
  * nothing about which accounts exist.
+ *
+ * Attempts on one account are taken one at a time in this process, so a burst
+ * of parallel guesses cannot all pass the check before the first failure is
+ * counted, while parallel *correct* logins simply queue.
  */
 export class LoginThrottle {
+  private readonly accounts = new KeyedQueue();
+
   constructor(
     private readonly store: ThrottleStore,
     private readonly config: ThrottleConfig,
     private readonly clock: Clock,
   ) {}
 
-  /** Counts this attempt, or throws `RATE_LIMITED` with the retry time if it is not allowed now. */
+  /**
+   * Waits for the account's previous attempt, then throws `RATE_LIMITED` with
+   * the retry time if this one is not allowed now. The caller must settle the
+   * returned attempt exactly once.
+   */
   async begin(email: string, ip: string | null): Promise<LoginAttempt> {
     const keys = this.keysFor(email, ip);
-    const now = this.clock.now();
-    const decision = await this.store.attempt(keys, now, (counters) => this.decide(counters, now));
-    if (!decision.allowed) {
-      throw new AuthError("RATE_LIMITED", { retryAt: Math.ceil(decision.retryAt / 1000) });
+    const release = await this.accounts.acquire(email);
+    try {
+      const now = this.clock.now();
+      const retryAt = this.retryAtOf(await this.store.read(keys, now), now);
+      if (retryAt !== undefined) {
+        throw new AuthError("RATE_LIMITED", { retryAt: Math.ceil(retryAt / 1000) });
+      }
+    } catch (error) {
+      release();
+      throw error;
     }
+    const [account] = keys;
+    let settled = false;
+    const settle = async (work: () => Promise<void>) => {
+      if (settled) return;
+      settled = true;
+      try {
+        await work();
+      } finally {
+        release();
+      }
+    };
     return {
-      succeeded: async () => {
-        const [account, ...others] = keys;
-        if (account) await this.store.clear(account.key);
-        for (const other of others) await this.store.forgiveOne(other.key);
-      },
+      succeeded: () => settle(() => (account ? this.store.clear(account.key) : Promise.resolve())),
+      failed: () => settle(() => this.store.recordFailure(keys, this.clock.now())),
     };
   }
 
-  /** When each counter allows the next attempt; the latest wins. */
+  /** When a counter allows the next attempt, if it blocks at all. */
   retryAt(counter: ThrottleCounter): number | undefined {
     const c = this.config;
     if (counter.key.startsWith(IP_PREFIX)) {
@@ -54,13 +79,14 @@ export class LoginThrottle {
     return undefined;
   }
 
-  private decide(counters: ThrottleCounter[], now: number): ThrottleDecision {
-    let latest = 0;
+  /** The latest retry time among the counters still blocking at `now`. */
+  private retryAtOf(counters: ThrottleCounter[], now: number): number | undefined {
+    let latest: number | undefined;
     for (const counter of counters) {
       const at = this.retryAt(counter);
-      if (at !== undefined && at > now && at > latest) latest = at;
+      if (at !== undefined && at > now && (latest === undefined || at > latest)) latest = at;
     }
-    return latest > 0 ? { allowed: false, retryAt: latest } : { allowed: true };
+    return latest;
   }
 
   private keysFor(email: string, ip: string | null): ThrottleKey[] {
@@ -84,8 +110,10 @@ export class LoginThrottle {
 }
 
 export interface LoginAttempt {
-  /** Resets the account's counter and takes this attempt back from the IP's. */
+  /** The password was right: the account's counter starts again from zero. */
   succeeded(): Promise<void>;
+  /** The password was wrong (or the account unknown): counted for the account and the IP. */
+  failed(): Promise<void>;
 }
 
 const ACCOUNT_PREFIX = "login:account:";

@@ -1,5 +1,5 @@
-import type { ThrottleCounter, ThrottleDecision, ThrottleKey, ThrottleStore } from "@sesame/auth";
-import { eq, inArray, sql } from "drizzle-orm";
+import type { ThrottleCounter, ThrottleKey, ThrottleStore } from "@sesame/auth";
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { throttleCounters } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
@@ -11,16 +11,14 @@ export class SqliteThrottleStore implements ThrottleStore {
     private readonly writes: WriteBatcher,
   ) {}
 
-  attempt(
-    keys: ThrottleKey[],
-    now: number,
-    decide: (counters: ThrottleCounter[]) => ThrottleDecision,
-  ): Promise<ThrottleDecision> {
+  async read(keys: ThrottleKey[], now: number): Promise<ThrottleCounter[]> {
+    return this.load(keys, now);
+  }
+
+  recordFailure(keys: ThrottleKey[], now: number): Promise<void> {
     return this.writes.run(() => {
-      const counters = this.load(keys, now);
-      const decision = decide(counters);
-      if (!decision.allowed) return decision;
-      for (const counter of counters) {
+      // Read and write in one write transaction: concurrent failures from other processes add up.
+      for (const counter of this.load(keys, now)) {
         const failures = counter.failures + 1;
         const windowStartedAt = counter.failures === 0 ? now : counter.windowStartedAt;
         this.db
@@ -32,23 +30,12 @@ export class SqliteThrottleStore implements ThrottleStore {
           })
           .run();
       }
-      return decision;
     });
   }
 
   clear(key: string): Promise<void> {
     return this.writes.run(() => {
       this.db.delete(throttleCounters).where(eq(throttleCounters.key, key)).run();
-    });
-  }
-
-  forgiveOne(key: string): Promise<void> {
-    return this.writes.run(() => {
-      this.db
-        .update(throttleCounters)
-        .set({ failures: sql`max(${throttleCounters.failures} - 1, 0)` })
-        .where(eq(throttleCounters.key, key))
-        .run();
     });
   }
 
