@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { authCodeOf, PASSWORD, signedUp, startTestServer } from "./support/test-server.ts";
+
+describe("the audit log", () => {
+  it("records each security event with session, IP, user agent and time; users read only their own", async () => {
+    const server = await startTestServer();
+    const { client, email, refreshToken } = await signedUp(server);
+    const api = server.client({ headers: { "user-agent": "audit-test" } }).api;
+    await authCodeOf(api.auth.login.mutate({ email, password: "wrong password" }));
+    const second = await api.auth.login.mutate({ email, password: PASSWORD, transport: "body" });
+    const rotated = await client.api.auth.refresh.mutate({ refreshToken });
+    client.accessToken = rotated.accessToken;
+    const sessions = await client.api.session.list.query();
+    const other = sessions.find((s) => !s.current);
+    await client.api.session.revoke.mutate({ sessionId: other?.id ?? "" });
+    await client.api.user.changePassword.mutate({
+      currentPassword: PASSWORD,
+      newPassword: "a new passphrase here",
+    });
+    server.clock.advance(11_000);
+    await authCodeOf(client.api.auth.refresh.mutate({ refreshToken }));
+
+    const stranger = await signedUp(server);
+    const strangerEvents = await stranger.client.api.audit.list.query();
+    expect(strangerEvents.map((e) => e.type)).toEqual(["register"]);
+
+    const fresh = await server
+      .client()
+      .api.auth.login.mutate({ email, password: "a new passphrase here", transport: "body" });
+    const events = await server.client({ accessToken: fresh.accessToken }).api.audit.list.query();
+    const types = events.map((e) => e.type);
+    for (const type of [
+      "register",
+      "login_failed",
+      "login_succeeded",
+      "refresh",
+      "session_revoked",
+      "password_changed",
+      "refresh_reuse_detected",
+    ]) {
+      expect(types, type).toContain(type);
+    }
+    const failed = events.find((e) => e.type === "login_failed");
+    expect(failed).toMatchObject({ ip: "127.0.0.1", userAgent: "audit-test" });
+    expect(Date.parse(failed?.at ?? "")).toBeGreaterThan(0);
+    expect(
+      events.find((e) => e.type === "login_succeeded" && e.userAgent === "audit-test")?.sessionId,
+    ).toBeTruthy();
+    expect(second.user.email).toBe(email);
+  });
+});
