@@ -1,0 +1,54 @@
+import type { AppRouter } from "@sesame/server";
+import { QueryClient } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
+import { broadcastChannel, webLocks } from "../auth-client/browser-primitives.ts";
+import { AuthSession, authCodeOf, authLink, authorizationHeaders } from "../auth-client/index.ts";
+
+const API_URL = "/trpc";
+
+/**
+ * Everything that talks to the server, built once at start: the session (the
+ * access token lives only here, in memory), the tRPC client whose calls it
+ * keeps authorized, and the query cache, emptied on every sign-out so one
+ * user's data never shows to the next.
+ */
+export function createApi() {
+  // Refresh and logout skip `authLink`: they run holding the refresh lock, which the link may wait for.
+  const tokenClient = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: API_URL,
+        headers: () =>
+          session.accessToken ? { authorization: `Bearer ${session.accessToken}` } : {},
+      }),
+    ],
+  });
+  const session: AuthSession = new AuthSession({
+    refresh: () => tokenClient.auth.refresh.mutate(),
+    logout: () => tokenClient.auth.logout.mutate(),
+    lock: webLocks(),
+    channel: broadcastChannel("sesame-session"),
+  });
+  const trpcClient = createTRPCClient<AppRouter>({
+    links: [
+      authLink({ session }),
+      httpBatchLink({ url: API_URL, headers: ({ opList }) => authorizationHeaders(opList) }),
+    ],
+  });
+  const queryClient = new QueryClient({
+    defaultOptions: {
+      queries: {
+        // An answer with an authCode is final; only a network failure is worth one more try.
+        retry: (failures, error) => failures < 1 && authCodeOf(error) === undefined,
+        staleTime: 15_000,
+      },
+      mutations: { retry: false },
+    },
+  });
+  session.subscribe(() => {
+    if (session.getState().status === "signed-out") queryClient.clear();
+  });
+  return { session, trpcClient, queryClient };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,20 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { BrowserRouter } from "react-router";
+import type { Api } from "./api/create-api.ts";
+import { TRPCProvider } from "./api/trpc.ts";
+import { AppRoutes } from "./routes/app-routes.tsx";
+import { SessionContext } from "./session/session-context.ts";
+
+export function App({ api }: { api: Api }) {
+  return (
+    <SessionContext.Provider value={api.session}>
+      <QueryClientProvider client={api.queryClient}>
+        <TRPCProvider trpcClient={api.trpcClient} queryClient={api.queryClient}>
+          <BrowserRouter>
+            <AppRoutes />
+          </BrowserRouter>
+        </TRPCProvider>
+      </QueryClientProvider>
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,225 @@
+import type { AuthCode } from "@sesame/auth/contracts";
+import type { AccessGrant } from "./access-grant.ts";
+import { authCodeOf, SESSION_ENDED_CODES } from "./auth-codes.ts";
+import { inProcessLock } from "./in-process-lock.ts";
+import type { LockManager, SessionChannel, Timers } from "./primitives.ts";
+import { isSessionMessage, type SessionMessage } from "./session-message.ts";
+import { SignedOutError } from "./signed-out-error.ts";
+
+/** Why the user is looking at the login page: an `authCode`, their own sign-out, or no server. */
+export type SignOutCode = AuthCode | "SIGNED_OUT" | "UNREACHABLE";
+
+export interface SignOutReason {
+  code: SignOutCode;
+  /** True when another tab found out (or the user signed out there). */
+  elsewhere: boolean;
+}
+
+export type AuthState =
+  | { status: "restoring" }
+  | { status: "signed-in" }
+  /** `reason` is null for a visitor who simply has no session yet. */
+  | { status: "signed-out"; reason: SignOutReason | null };
+
+export interface AuthSessionOptions {
+  /** Exchanges the refresh token for a new grant (`auth.refresh`; in a browser the cookie does it). */
+  refresh: () => Promise<AccessGrant>;
+  /** Ends the session on the server (`auth.logout`). Runs holding the lock, so it must not use `authLink`. */
+  logout: () => Promise<unknown>;
+  /** Serializes refreshes across tabs; defaults to one realm only. */
+  lock?: LockManager;
+  /** Tells other tabs about new grants and sign-outs; defaults to none. */
+  channel?: SessionChannel<unknown>;
+  timers?: Timers;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  /** How long before expiry to refresh proactively (at most 20% of a token's life is given up). */
+  refreshAheadSeconds?: number;
+  lockName?: string;
+}
+
+const silentChannel: SessionChannel<unknown> = { post: () => {}, subscribe: () => () => {} };
+
+/**
+ * The client side of a Sesame session: holds the access token in memory,
+ * refreshes it shortly before it expires and whenever the server says it
+ * expired — once for all concurrent callers and, through the lock, once for
+ * all tabs — and keeps every tab signed in or out together.
+ *
+ * The server rotates the refresh token on every use and treats a spent one
+ * as theft, so a tab that waited for the lock first checks whether another
+ * tab's fresh grant has arrived before it spends the cookie again.
+ *
+ * @example
+ * const session = new AuthSession({
+ *   refresh: () => raw.auth.refresh.mutate(),
+ *   logout: () => raw.auth.logout.mutate(),
+ *   lock: webLocks(),
+ *   channel: broadcastChannel("sesame-session"),
+ * });
+ * await session.restore();
+ */
+export class AuthSession {
+  private grant: AccessGrant | null = null;
+  private state: AuthState = { status: "restoring" };
+  private inflight: Promise<string> | undefined;
+  private timer: unknown;
+  private readonly listeners = new Set<() => void>();
+  private readonly lock: LockManager;
+  private readonly channel: SessionChannel<unknown>;
+  private readonly timers: Timers;
+  private readonly now: () => number;
+  private readonly aheadMs: number;
+  private readonly lockName: string;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: AuthSessionOptions) {
+    this.lock = options.lock ?? inProcessLock();
+    this.channel = options.channel ?? silentChannel;
+    this.timers = options.timers ?? {
+      setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
+      clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+    this.now = options.now ?? Date.now;
+    this.aheadMs = (options.refreshAheadSeconds ?? 30) * 1000;
+    this.lockName = options.lockName ?? "sesame-refresh";
+    this.unsubscribe = this.channel.subscribe((message) => {
+      if (isSessionMessage(message)) this.receive(message);
+    });
+  }
+
+  /** For `useSyncExternalStore`: the same object until the state changes. */
+  readonly getState = (): AuthState => this.state;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  get accessToken(): string | undefined {
+    return this.grant?.accessToken;
+  }
+
+  /**
+   * At start (a reload, a new tab): one refresh through the cookie. Without a
+   * cookie the visitor is simply signed out, with no reason to show.
+   */
+  async restore(): Promise<void> {
+    await this.refresh().catch(() => {});
+  }
+
+  /** After `auth.login` or `auth.register`: every tab is now signed in. */
+  signIn(grant: AccessGrant): void {
+    this.adopt(grant);
+    this.channel.post({ type: "signed-in", grant } satisfies SessionMessage);
+  }
+
+  /**
+   * A token other than `staleToken`, refreshing if there is none: concurrent
+   * callers share one refresh, and tabs take turns through the lock.
+   */
+  refresh(staleToken?: string): Promise<string> {
+    this.inflight ??= this.lock
+      .withLock(this.lockName, () => this.refreshHoldingLock(staleToken))
+      .finally(() => {
+        this.inflight = undefined;
+      });
+    return this.inflight;
+  }
+
+  /** Ends the session on the server and signs out every tab. */
+  async logout(): Promise<void> {
+    await this.lock.withLock(this.lockName, async () => {
+      try {
+        await this.options.logout();
+      } catch (error) {
+        // An answer with a code (already revoked, no cookie) means there is no session left to end.
+        if (authCodeOf(error) === undefined) throw error;
+      }
+      this.end({ code: "SIGNED_OUT", elsewhere: false }, true);
+    });
+  }
+
+  /** Forgets the session here and in every tab: after `auth.logoutAll`, or when a call says it ended. */
+  endSession(code: SignOutCode): void {
+    this.end({ code, elsewhere: false }, true);
+  }
+
+  /** Stops timers and listening; for tests and apps that tear the client down. */
+  dispose(): void {
+    this.timers.clearTimeout(this.timer);
+    this.unsubscribe();
+    this.listeners.clear();
+  }
+
+  private async refreshHoldingLock(staleToken: string | undefined): Promise<string> {
+    // Another tab may have refreshed while this one waited: its grant came over the channel.
+    if (this.grant && this.grant.accessToken !== staleToken) return this.grant.accessToken;
+    if (this.state.status === "signed-out") throw new SignedOutError();
+    let grant: AccessGrant;
+    try {
+      grant = await this.options.refresh();
+    } catch (error) {
+      this.refreshFailed(authCodeOf(error));
+      throw error;
+    }
+    this.signIn(grant);
+    return grant.accessToken;
+  }
+
+  private refreshFailed(code: AuthCode | undefined): void {
+    const ended = code !== undefined && SESSION_ENDED_CODES.has(code);
+    if (this.state.status === "restoring") {
+      // No cookie at start is a visitor, not an incident; nothing to tell other tabs.
+      if (code === "TOKEN_MISSING") this.end(null, false);
+      else this.end({ code: code ?? "UNREACHABLE", elsewhere: false }, ended);
+    } else if (ended) {
+      // A network failure or RATE_LIMITED leaves the session alive: the call fails, the next may work.
+      this.end({ code, elsewhere: false }, true);
+    }
+  }
+
+  private receive(message: SessionMessage): void {
+    if (message.type === "signed-in") {
+      const newer =
+        !this.grant || message.grant.accessTokenExpiresAt >= this.grant.accessTokenExpiresAt;
+      if (newer) this.adopt(message.grant);
+      return;
+    }
+    this.end({ code: message.code as SignOutCode, elsewhere: true }, false);
+  }
+
+  private adopt(grant: AccessGrant): void {
+    this.grant = grant;
+    this.scheduleRefresh(grant);
+    if (this.state.status !== "signed-in") this.setState({ status: "signed-in" });
+  }
+
+  private end(reason: SignOutReason | null, broadcast: boolean): void {
+    this.grant = null;
+    this.timers.clearTimeout(this.timer);
+    // The first reason is the one to show: later failures are its consequences.
+    if (this.state.status === "signed-out") return;
+    this.setState({ status: "signed-out", reason });
+    if (broadcast && reason) {
+      this.channel.post({ type: "signed-out", code: reason.code } satisfies SessionMessage);
+    }
+  }
+
+  private scheduleRefresh(grant: AccessGrant): void {
+    this.timers.clearTimeout(this.timer);
+    const remainingMs = grant.accessTokenExpiresAt * 1000 - this.now();
+    // A token already past its expiry by this clock means the clocks disagree; the retry on TOKEN_EXPIRED covers it.
+    if (remainingMs <= 0) return;
+    const delayMs = Math.max(remainingMs - this.aheadMs, remainingMs * 0.8);
+    this.timer = this.timers.setTimeout(() => {
+      // A failure here is handled where it matters: an ended session signs out, anything else retries on the next call.
+      this.refresh(grant.accessToken).catch(() => {});
+    }, delayMs);
+  }
+
+  private setState(state: AuthState): void {
+    this.state = state;
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The platform pieces the auth client needs, injected so the core runs in a
+ * browser, React Native or Node alike, and in tests with fakes. Browsers get
+ * them from `browser-primitives.ts`.
+ */
+
+/**
+ * Runs `task` while holding the exclusive lock `name`, shared by every
+ * instance that must not refresh at the same time (every tab of an origin, in
+ * a browser). Not reentrant: a task must not ask for the same lock again.
+ */
+export interface LockManager {
+  withLock<T>(name: string, task: () => Promise<T>): Promise<T>;
+}
+
+/** Delivers messages to every *other* instance (tab); a sender never hears itself. */
+export interface SessionChannel<M> {
+  post(message: M): void;
+  subscribe(listener: (message: M) => void): () => void;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+}

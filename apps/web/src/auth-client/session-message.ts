@@ -1,0 +1,21 @@
+import type { AccessGrant } from "./access-grant.ts";
+
+/**
+ * What tabs tell each other. A new grant travels to every tab so that a tab
+ * waiting for the refresh lock finds a fresh token and does not spend the
+ * (already rotated) refresh cookie again; a sign-out travels so that every tab
+ * shows the login page at once.
+ */
+export type SessionMessage =
+  | { type: "signed-in"; grant: AccessGrant }
+  | { type: "signed-out"; code: string };
+
+/** Messages arrive from other scripts of the same origin; only well-formed ones are acted on. */
+export function isSessionMessage(value: unknown): value is SessionMessage {
+  if (typeof value !== "object" || value === null) return false;
+  const message = value as Record<string, unknown>;
+  if (message.type === "signed-out") return typeof message.code === "string";
+  if (message.type !== "signed-in") return false;
+  const grant = message.grant as Record<string, unknown> | null | undefined;
+  return typeof grant?.accessToken === "string" && typeof grant.accessTokenExpiresAt === "number";
+}

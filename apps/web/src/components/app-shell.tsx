@@ -1,0 +1,68 @@
+import { useState } from "react";
+import { Link, NavLink, Outlet } from "react-router";
+import { describeError, type ErrorDescription } from "../errors/describe-error.ts";
+import { useSession } from "../session/session-context.ts";
+import { ErrorAlert } from "./error-alert.tsx";
+import { Logo } from "./logo.tsx";
+import { Spinner } from "./spinner.tsx";
+
+const NAV = [
+  { to: "/account", label: "Account" },
+  { to: "/devices", label: "Devices" },
+  { to: "/password", label: "Password" },
+];
+
+/** The frame of every signed-in page: brand, navigation, log out. */
+export function AppShell() {
+  const session = useSession();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<ErrorDescription | null>(null);
+
+  const logOut = async () => {
+    setPending(true);
+    setError(null);
+    try {
+      // Success signs out every tab; the route guard then shows the login page.
+      await session.logout();
+    } catch (failure) {
+      setError(describeError(failure));
+      setPending(false);
+    }
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="shell-header">
+        <div className="shell-bar">
+          <Link to="/account" className="brand">
+            <Logo />
+            <span>Sesame</span>
+          </Link>
+          <nav className="shell-nav" aria-label="Main">
+            {NAV.map((item) => (
+              <NavLink key={item.to} to={item.to} className="nav-link">
+                {item.label}
+              </NavLink>
+            ))}
+          </nav>
+          <button
+            type="button"
+            className="button button-quiet"
+            onClick={logOut}
+            disabled={pending}
+            aria-busy={pending}
+          >
+            {pending ? <Spinner /> : null} Log out
+          </button>
+        </div>
+      </header>
+      <main id="main" className="page" tabIndex={-1}>
+        <ErrorAlert error={error} />
+        <Outlet />
+      </main>
+    </div>
+  );
+}

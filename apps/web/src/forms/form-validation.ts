@@ -1,0 +1,68 @@
+import { checkPasswordLength, emailSchema, registerInput } from "@sesame/auth/contracts";
+
+/** A message per field that needs fixing; empty when the form may be sent. */
+export type FieldErrors<F extends string> = Partial<Record<F, string>>;
+
+const LENGTH_MESSAGE = {
+  too_short: "Use at least 8 characters.",
+  too_long: "Use at most 1024 characters.",
+} as const;
+
+function emailError(email: string): string | undefined {
+  if (email.trim() === "") return "Enter your email address.";
+  const parsed = emailSchema.safeParse(email);
+  return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? "Enter a valid email.");
+}
+
+function newPasswordError(password: string): string | undefined {
+  const problem = checkPasswordLength(password);
+  return problem ? LENGTH_MESSAGE[problem] : undefined;
+}
+
+function compact<F extends string>(errors: Record<F, string | undefined>): FieldErrors<F> {
+  return Object.fromEntries(
+    Object.entries(errors).filter(([, message]) => message !== undefined),
+  ) as FieldErrors<F>;
+}
+
+/**
+ * The sign-up form against the shared `registerInput` contract and the
+ * password length rule the server enforces; the common-password check stays
+ * on the server, which answers WEAK_PASSWORD with its reason.
+ */
+export function validateSignUp(values: { name: string; email: string; password: string }) {
+  const name = values.name.trim();
+  const nameOk = registerInput.shape.name.safeParse(name || undefined).success;
+  return compact({
+    name: nameOk ? undefined : "Keep your name under 100 characters.",
+    email: emailError(values.email),
+    password: newPasswordError(values.password),
+  });
+}
+
+export function validateLogIn(values: { email: string; password: string }) {
+  return compact({
+    email: emailError(values.email),
+    password: values.password === "" ? "Enter your password." : undefined,
+  });
+}
+
+export function validateChangePassword(values: { currentPassword: string; newPassword: string }) {
+  return compact({
+    currentPassword: values.currentPassword === "" ? "Enter your current password." : undefined,
+    newPassword: newPasswordError(values.newPassword),
+  });
+}
+
+/** The server's per-field verdicts (INVALID_INPUT issues) for the fields this form has. */
+export function serverFieldErrors<F extends string>(
+  issues: ReadonlyArray<{ path: string; message: string }> | undefined,
+  fields: readonly F[],
+): FieldErrors<F> {
+  const errors: FieldErrors<F> = {};
+  for (const issue of issues ?? []) {
+    const field = fields.find((name) => name === issue.path);
+    if (field && errors[field] === undefined) errors[field] = issue.message;
+  }
+  return errors;
+}

@@ -1,0 +1,111 @@
+import { useMutation } from "@tanstack/react-query";
+import { type FormEvent, useRef, useState } from "react";
+import { Link } from "react-router";
+import { useTRPC } from "../api/trpc.ts";
+import { AuthLayout } from "../components/auth-layout.tsx";
+import { ErrorAlert } from "../components/error-alert.tsx";
+import { PasswordField } from "../components/password-field.tsx";
+import { SubmitButton } from "../components/submit-button.tsx";
+import { TextField } from "../components/text-field.tsx";
+import { describeError } from "../errors/describe-error.ts";
+import { type FieldErrors, serverFieldErrors, validateSignUp } from "../forms/form-validation.ts";
+import { useFocusFirstInvalid } from "../hooks/use-focus-first-invalid.ts";
+import { usePageTitle } from "../hooks/use-page-title.ts";
+import { useSession } from "../session/session-context.ts";
+
+type Field = "name" | "email" | "password";
+
+export function SignUpPage() {
+  usePageTitle("Create an account");
+  const trpc = useTRPC();
+  const session = useSession();
+  const [values, setValues] = useState({ name: "", email: "", password: "" });
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors<Field>>({});
+  const [focusRequest, setFocusRequest] = useState(0);
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(form, focusRequest);
+
+  const register = useMutation(
+    trpc.auth.register.mutationOptions({
+      onSuccess: (result) => session.signIn(result),
+      onError: () => setFocusRequest((n) => n + 1),
+    }),
+  );
+  const error = register.error ? describeError(register.error) : null;
+  const fromServer: FieldErrors<Field> = {
+    ...serverFieldErrors(error?.issues, ["name", "email", "password"]),
+    ...(error?.code === "WEAK_PASSWORD" ? { password: error.reason ?? error.message } : {}),
+    ...(error?.code === "EMAIL_TAKEN" ? { email: error.message } : {}),
+  };
+  const shownErrors = { ...fromServer, ...fieldErrors };
+
+  const edit = (field: Field) => (value: string) => {
+    setValues((current) => ({ ...current, [field]: value }));
+    setFieldErrors(({ [field]: _fixed, ...rest }) => rest);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const problems = validateSignUp(values);
+    setFieldErrors(problems);
+    if (Object.keys(problems).length > 0) return setFocusRequest((n) => n + 1);
+    const name = values.name.trim();
+    register.mutate({
+      email: values.email,
+      password: values.password,
+      ...(name ? { name } : {}),
+    });
+  };
+
+  return (
+    <AuthLayout
+      title="Create your account"
+      intro="One account, every device. Your sign-in stays on this browser until you log out."
+    >
+      <form ref={form} className="form" onSubmit={submit} noValidate>
+        <ErrorAlert error={error}>
+          {error?.code === "EMAIL_TAKEN" ? (
+            <>
+              {" "}
+              <Link to="/login">Log in instead</Link>.
+            </>
+          ) : null}
+        </ErrorAlert>
+        <TextField
+          label="Name"
+          name="name"
+          autoComplete="name"
+          optional
+          value={values.name}
+          onValueChange={edit("name")}
+          error={shownErrors.name}
+        />
+        <TextField
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          inputMode="email"
+          value={values.email}
+          onValueChange={edit("email")}
+          error={shownErrors.email}
+        />
+        <PasswordField
+          label="Password"
+          name="password"
+          autoComplete="new-password"
+          hint="At least 8 characters. A few unrelated words make a strong, memorable password."
+          value={values.password}
+          onValueChange={edit("password")}
+          error={shownErrors.password}
+        />
+        <SubmitButton pending={register.isPending} pendingLabel="Creating your account…">
+          Create account
+        </SubmitButton>
+      </form>
+      <p className="switch">
+        Already have an account? <Link to="/login">Log in</Link>
+      </p>
+    </AuthLayout>
+  );
+}

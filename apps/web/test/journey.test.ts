@@ -1,0 +1,63 @@
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  alertTexts,
+  fillLogIn,
+  logIn,
+  loginHeading,
+  PASSWORD,
+  signUp,
+  uniqueEmail,
+} from "./support/app-driver.ts";
+import { launchChromium, openContext } from "./support/chromium.ts";
+import { type SesameApp, startSesameApp } from "./support/sesame-app.ts";
+
+let browser: Browser;
+let app: SesameApp;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser.close());
+afterEach(() => app?.close());
+
+describe("the whole journey in a browser", () => {
+  it("sign up → account → log out → log in → change password → log in with the new one", async () => {
+    app = await startSesameApp();
+    const context = await openContext(browser, app.url);
+    const page = await context.newPage();
+    const email = uniqueEmail();
+
+    await signUp(page, email, "Grace Hopper");
+    expect(page.url()).toBe(`${app.url}/account`);
+    await expect(page.getByText(email).isVisible()).resolves.toBe(true);
+    const cookies = await context.cookies();
+    expect(cookies.map((c) => c.name)).toEqual(["sesame_refresh"]);
+    expect(cookies[0]?.httpOnly).toBe(true);
+    // The access token lives in memory only.
+    const stored = await page.evaluate(() => [localStorage.length, sessionStorage.length]);
+    expect(stored).toEqual([0, 0]);
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await loginHeading(page).waitFor();
+    await page.getByText("You have logged out.").waitFor();
+    expect(await context.cookies()).toEqual([]);
+
+    await logIn(page, email);
+    await page.getByRole("link", { name: "Password", exact: true }).click();
+    await page.getByRole("heading", { name: "Change password" }).waitFor();
+    const newPassword = "a brand new passphrase";
+    await page.getByLabel("Current password", { exact: true }).fill(PASSWORD);
+    await page.getByLabel("New password", { exact: true }).fill(newPassword);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByText("Your password has been changed.").waitFor();
+    expect(await alertTexts(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await loginHeading(page).waitFor();
+    await fillLogIn(page, email, PASSWORD);
+    await page.getByText("That email and password don't match").waitFor();
+    await fillLogIn(page, email, newPassword);
+    await page.getByRole("heading", { name: "Hello, Grace Hopper" }).waitFor();
+    await context.close();
+  });
+});
