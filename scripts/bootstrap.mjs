@@ -57,7 +57,9 @@ function ensureDependencies() {
 function ensureSystemPackages() {
   const missing = [];
   if (!has("chromium")) missing.push("chromium");
-  if (!has("python3", ["-c", "import jwt, cryptography; print('ok')"])) {
+  // Debian's python3-jwt lands in the system Python, which a pyenv or venv python3 on PATH does not see.
+  const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  if (!has(python, ["-c", "import jwt, cryptography; print('ok')"])) {
     missing.push("python3-jwt", "python3-cryptography");
   }
   if (missing.length === 0) return;
