@@ -81,6 +81,17 @@ describe("bad input gets a typed 4xx and changes nothing", () => {
     expect(rowCount(server, "sessions")).toBe(0);
   });
 
+  it("a batch of more than 16 calls is refused as one bad request", async () => {
+    const server = await startTestServer();
+    const paths = Array(17).fill("user.me").join(",");
+    const response = await fetch(`${server.url}/trpc/${paths}?batch=1&input={}`);
+    expect(response.status).toBe(400);
+    const ok = await fetch(
+      `${server.url}/trpc/${Array(2).fill("user.me").join(",")}?batch=1&input={}`,
+    );
+    expect(ok.status).toBe(401);
+  });
+
   it("input errors name the field for forms", async () => {
     const server = await startTestServer();
     const result = await post(

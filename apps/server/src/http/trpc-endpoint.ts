@@ -17,6 +17,8 @@ export function trpcEndpoint(options: TrpcEndpointOptions) {
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
+      // A batch runs every call it names: bound it so one request cannot fan out without limit.
+      maxBatchSize: 16,
       createContext: ({ req, resHeaders }) =>
         createContextInner(options, req, resHeaders, clientIp(c, options.trustProxy)),
       responseMeta: ({ errors }) => ({ headers: errorHeaders(errors, options.auth.now()) }),
