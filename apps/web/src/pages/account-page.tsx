@@ -35,7 +35,7 @@ export function AccountPage() {
           <div>
             <dt>Role</dt>
             <dd>
-              <span className="badge">{user.role}</span>
+              <span className="badge capitalize">{user.role}</span>
             </dd>
           </div>
           <div>

@@ -1,0 +1,83 @@
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  alertTexts,
+  countRefreshes,
+  devicesList,
+  loginHeading,
+  signUp,
+  uniqueEmail,
+} from "./support/app-driver.ts";
+import { launchChromium, openContext } from "./support/chromium.ts";
+import { type SesameApp, startSesameApp } from "./support/sesame-app.ts";
+
+let browser: Browser;
+let app: SesameApp;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser.close());
+afterEach(() => app?.close());
+
+describe("an access token that expires mid-session", () => {
+  it("is refreshed once, invisibly: the next action just works", async () => {
+    app = await startSesameApp();
+    const context = await openContext(browser, app.url);
+    const page = await context.newPage();
+    const email = uniqueEmail();
+    await signUp(page, email);
+    const refreshes = countRefreshes(context);
+    const expired: string[] = [];
+    page.on("response", async (response) => {
+      if (response.status() === 401) expired.push(await response.text());
+    });
+
+    app.expireAccessTokens();
+    await page.getByRole("link", { name: "Devices", exact: true }).click();
+
+    await devicesList(page).getByRole("listitem").first().waitFor();
+    expect(refreshes.count).toBe(1);
+    // The server did refuse the old token: the refresh was the link's doing, not luck.
+    expect(expired.join()).toContain("TOKEN_EXPIRED");
+    expect(await alertTexts(page)).toEqual([]);
+    expect(await loginHeading(page).count()).toBe(0);
+    await context.close();
+  });
+
+  it("in five tabs at once: every tab keeps working, the session survives, nobody is logged out", async () => {
+    app = await startSesameApp();
+    const context = await openContext(browser, app.url);
+    const first = await context.newPage();
+    const email = uniqueEmail();
+    await signUp(first, email);
+    const others = await Promise.all([1, 2, 3, 4].map(() => context.newPage()));
+    await Promise.all(others.map((page) => page.goto("/account")));
+    const tabs = [first, ...others];
+    await Promise.all(
+      tabs.map((page) => page.getByRole("heading", { name: /^Hello, / }).waitFor()),
+    );
+    const refreshes = countRefreshes(context);
+
+    app.expireAccessTokens();
+    await Promise.all(
+      tabs.map((page) => page.getByRole("link", { name: "Devices", exact: true }).click()),
+    );
+
+    await Promise.all(tabs.map((page) => devicesList(page).getByRole("listitem").waitFor()));
+    for (const page of tabs) {
+      expect(await alertTexts(page)).toEqual([]);
+      expect(await loginHeading(page).count()).toBe(0);
+    }
+    // Tabs take turns through the Web Lock and pass the new token along, so most never
+    // refresh. A tab granted the lock just before that message arrives refreshes again, with
+    // the cookie the first refresh already rotated: an extra rotation, never a spent token.
+    expect(refreshes.count).toBeGreaterThanOrEqual(1);
+    expect(refreshes.count).toBeLessThan(tabs.length);
+    expect(await app.liveSessions(email)).toHaveLength(1);
+    const audit = await app.auditTypes(email);
+    expect(audit).not.toContain("refresh_reuse_detected");
+    expect(audit).not.toContain("session_revoked");
+    console.info(`five tabs, tokens expired: ${refreshes.count} refresh(es)`);
+    await context.close();
+  });
+});
