@@ -1,23 +1,13 @@
-import { AuthError } from "@sesame/auth";
 import { describe, expect, it } from "vitest";
 import {
   authOn,
+  codeOf,
   email,
   freshDatabaseFile,
   META,
   openStorage,
   PASSWORD,
 } from "./support/fixtures.ts";
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AuthError) return error.code;
-    throw error;
-  }
-  return "ok";
-}
 
 async function signedUp() {
   const storage = openStorage(freshDatabaseFile());

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AuthError, ManualClock, randomIds, staticKeyRing } from "../../src/index.ts";
+import { ManualClock, randomIds, staticKeyRing } from "../../src/index.ts";
 import { AccessTokens } from "../../src/tokens/access-tokens.ts";
+import { codeOf } from "../support/code-of.ts";
 import { TEST_CONFIG, testKeyRing } from "../support/keys.ts";
 
 const subject = { userId: "user-1", sessionId: "session-1", role: "user" as const };
@@ -11,16 +12,6 @@ async function setup() {
   let current = ring;
   const tokens = new AccessTokens({ current: () => current }, TEST_CONFIG, clock, randomIds);
   return { clock, tokens, swap: (next: typeof ring) => (current = next) };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AuthError) return error.code;
-    throw error;
-  }
-  return "accepted";
 }
 
 describe("access tokens", () => {

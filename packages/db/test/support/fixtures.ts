@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  AuthError,
   type AuthService,
   createAuthService,
   generateSigningKey,
@@ -47,3 +48,14 @@ export const META = { ip: "203.0.113.7", userAgent: "vitest" };
 export const PASSWORD = "correct horse battery staple";
 let n = 0;
 export const email = () => `person${++n}@example.com`;
+
+/** The auth code a call failed with, or "ok". */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AuthError) return error.code;
+    throw error;
+  }
+  return "ok";
+}
