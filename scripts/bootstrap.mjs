@@ -82,7 +82,8 @@ ensureDependencies();
 switch (command) {
   case "start":
     run("pnpm", ["turbo", "run", "build", "--filter=@sesame/web", "--output-logs=errors-only"]);
-    run("pnpm", ["--filter", "@sesame/server", "start", ...args]);
+    // From the repository root, so relative paths (DATABASE_URL, the key file) mean ./data here.
+    run(join(root, "apps/server/node_modules/.bin/tsx"), ["apps/server/src/main.ts", ...args]);
     break;
   case "test":
     ensureSystemPackages();
