@@ -16,6 +16,7 @@ import type { Env } from "./env.ts";
 import { createHttpApp } from "./http/app.ts";
 import { OriginPolicy } from "./http/origin-policy.ts";
 import { RefreshCookie } from "./http/refresh-cookie.ts";
+import { retentionFromEnv } from "./keys/retention-from-env.ts";
 import { SigningKeys } from "./keys/signing-keys.ts";
 
 /** Parts tests may swap: a manual clock, predictable ids, cheaper hashing. */
@@ -58,6 +59,7 @@ export async function startServer(
     inline: env.SIGNING_KEYS,
     file: env.SIGNING_KEYS_FILE,
     alg: env.SIGNING_ALG,
+    retentionSeconds: retentionFromEnv(env),
     log,
     now: () => (overrides.clock ?? systemClock).now(),
   });

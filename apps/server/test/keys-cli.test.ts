@@ -32,7 +32,7 @@ function keysCli(args: string[], env: Record<string, string> = {}) {
 
 function privateValues(file: string): string[] {
   return readKeyFile(file).flatMap((record) =>
-    PRIVATE_MEMBERS.map((m) => record.privateJwk[m]).filter(
+    PRIVATE_MEMBERS.map((m) => (record.privateJwk as Record<string, unknown>)[m]).filter(
       (v): v is string => typeof v === "string",
     ),
   );
@@ -57,7 +57,10 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<numbe
   return Date.now() - start;
 }
 
-describe("pnpm keys", () => {
+/** Each CLI run is a fresh tsx process (about 2-3 s, more while other test files run). */
+const CLI_TEST_TIMEOUT = 120_000;
+
+describe("pnpm keys", { timeout: CLI_TEST_TIMEOUT }, () => {
   it("rotates a running server's keys without a restart, and never prints key material", async () => {
     const server = await startTestServer();
     const file = join(server.dir, "keys.json");

@@ -1,17 +1,26 @@
+import { JWKS_CACHE_CONTROL } from "@sesame/auth";
 import { Hono } from "hono";
 
 /**
- * Discovery for other services: the public keys (RFC 7517) and enough of the
- * OpenID Provider metadata (RFC 8414) to find them from the issuer URL alone.
- * The JWKS may be cached for five minutes: a new key is published as `next`
- * long before it signs anything, and a verifier seeing an unknown `kid`
- * fetches again anyway.
+ * Discovery for other services: the public keys (RFC 7517 §5) and enough of
+ * the authorization server metadata (RFC 8414 §2, served at the OpenID
+ * Connect path that most libraries look up) to find them from the issuer URL.
+ *
+ * The cache headers are part of the rotation schedule (jwks-cache-policy.ts):
+ * a verifier may keep the key set for `max-age` and serve it stale for
+ * `stale-while-revalidate` more, so `pnpm keys rotate` promotes only a `next`
+ * key published at least that long ago, and retired keys stay published for
+ * days — longer than any cache lives. A verifier seeing an unknown `kid`
+ * refetches anyway. The metadata names only URLs, which never change with
+ * rotation, so it may be cached for an hour.
+ *
+ * Both are public by nature (RFC 8414 §3): any origin may read them.
  */
 export function wellKnownRoutes(issuer: string, jwks: () => unknown): Hono {
   const routes = new Hono();
   routes.get("/jwks.json", (c) =>
     c.json(jwks(), 200, {
-      "cache-control": "public, max-age=300, stale-while-revalidate=60",
+      "cache-control": JWKS_CACHE_CONTROL,
       "access-control-allow-origin": "*",
     }),
   );
