@@ -32,7 +32,12 @@ export function createApi() {
   const trpcClient = createTRPCClient<AppRouter>({
     links: [
       authLink({ session }),
-      httpBatchLink({ url: API_URL, headers: ({ opList }) => authorizationHeaders(opList) }),
+      httpBatchLink({
+        url: API_URL,
+        headers: ({ opList }) => authorizationHeaders(opList),
+        // The server refuses batches of more than 16 calls.
+        maxItems: 16,
+      }),
     ],
   });
   const queryClient = new QueryClient({

@@ -11,7 +11,11 @@ interface FormAlertProps {
  */
 export function FormAlert({ tone = "error", children }: FormAlertProps) {
   return (
-    <div aria-live={tone === "error" ? "assertive" : "polite"} aria-atomic="true">
+    <div
+      className="live-region"
+      aria-live={tone === "error" ? "assertive" : "polite"}
+      aria-atomic="true"
+    >
       {children ? (
         <div className={`alert alert-${tone}`} role={tone === "error" ? "alert" : "status"}>
           {children}

@@ -39,7 +39,9 @@ export function LogInPage() {
     ...serverFieldErrors(error?.issues, ["email", "password"]),
     ...fieldErrors,
   };
-  const notice = state.status === "signed-out" ? signOutMessage(state.reason) : null;
+  // Why they were signed out matters until they act on it.
+  const notice =
+    state.status === "signed-out" && login.isIdle ? signOutMessage(state.reason) : null;
 
   const edit = (field: Field) => (value: string) => {
     setValues((current) => ({ ...current, [field]: value }));

@@ -1,0 +1,84 @@
+/**
+ * Screenshots of every page at phone (390 px) and desktop (1280 px) width,
+ * for docs/web-app.md: `pnpm --filter @sesame/web screenshots`. Runs the real
+ * server over the built app, like the browser tests.
+ */
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { fillLogIn, logIn, PASSWORD, signUp } from "../test/support/app-driver.ts";
+import buildWebApp from "../test/support/build-web-app.ts";
+import { DESKTOP, launchChromium, openContext, PHONE } from "../test/support/chromium.ts";
+import { type SesameApp, startSesameApp } from "../test/support/sesame-app.ts";
+
+const OUT_DIR = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+const OTHER_DEVICES = [
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 18_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.2 Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:134.0) Gecko/20100101 Firefox/134.0",
+];
+
+async function shoot(page: Page, name: string, width: string): Promise<void> {
+  // Let fonts settle and spinners finish before the picture.
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: `${OUT_DIR}${name}-${width}.png`, fullPage: true });
+  console.log(`  docs/screenshots/${name}-${width}.png`);
+}
+
+async function screenshotsAt(
+  browser: Browser,
+  app: SesameApp,
+  viewport: typeof PHONE,
+  width: string,
+) {
+  const email = `ada.${width}@example.com`;
+  const context = await openContext(browser, app.url, viewport);
+  const page = await context.newPage();
+
+  await page.goto("/signup");
+  await page.getByLabel("Email", { exact: true }).fill("ada@example");
+  await page.getByLabel("Password", { exact: true }).fill("ada");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByText("Use at least 8 characters.").waitFor();
+  await shoot(page, "sign-up", width);
+
+  await signUp(page, email, "Ada Lovelace");
+  await shoot(page, "account", width);
+
+  for (const userAgent of OTHER_DEVICES) {
+    const other = await browser.newContext({ baseURL: app.url, userAgent });
+    await logIn(await other.newPage(), email);
+    await other.close();
+  }
+  await page.getByRole("link", { name: "Devices", exact: true }).click();
+  await page
+    .getByRole("list", { name: "Signed-in devices" })
+    .getByRole("listitem")
+    .nth(2)
+    .waitFor();
+  await shoot(page, "devices", width);
+
+  await page.getByRole("link", { name: "Password", exact: true }).click();
+  await page.getByLabel("Current password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("New password", { exact: true }).fill("password1");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByText("This password is too common").waitFor();
+  await shoot(page, "change-password", width);
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await fillLogIn(page, email, "not the password");
+  await page.getByRole("alert").waitFor();
+  await shoot(page, "log-in", width);
+  await context.close();
+}
+
+buildWebApp();
+mkdirSync(OUT_DIR, { recursive: true });
+const app = await startSesameApp();
+const browser = await launchChromium();
+try {
+  await screenshotsAt(browser, app, PHONE, "phone");
+  await screenshotsAt(browser, app, DESKTOP, "desktop");
+} finally {
+  await browser.close();
+  await app.close();
+}
