@@ -25,6 +25,8 @@ export class VerifiedTokenCache<Claims> {
   }
 
   set(token: string, claims: Claims, validUntilMs: number): void {
+    // A size of 0 turns the cache off; without this it would still keep the last token.
+    if (this.maxEntries <= 0) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);

@@ -1,0 +1,81 @@
+import autocannon from "autocannon";
+
+/** What one load run measured: only 2xx responses count as served requests. */
+export interface LoadResult {
+  /** 2xx responses per second over the measured window. */
+  rps: number;
+  /** Latency percentiles in milliseconds. */
+  p50: number;
+  p99: number;
+  /** Requests that failed: socket errors, timeouts and non-2xx answers. */
+  failures: number;
+  total: number;
+  /**
+   * CPU time the server process spent per served request (all its threads),
+   * when the spec names the server. Unlike requests/s it hardly depends on
+   * what else the machine is doing.
+   */
+  serverCpuUs?: number;
+}
+
+export interface LoadSpec {
+  url: string;
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  connections: number;
+  /** Seconds of measurement. */
+  duration: number;
+  /** Seconds of load before measuring, whose results are discarded (JIT, caches, connection setup). */
+  warmup: number;
+  /** Caps the whole generator at this many requests per second (a light probe, not a load). */
+  overallRate?: number;
+  /**
+   * Per-connection setup, given the connection's index (0…connections-1) in each
+   * run: give every connection its own token, or its own request sequence.
+   */
+  setupClient?: (client: autocannon.Client, index: number) => void;
+  /** The server under test, to read its CPU time around the measured run. */
+  server?: { stats(): Promise<{ cpuMicros: number }> };
+}
+
+/**
+ * Runs autocannon in this process against a server in another process. A
+ * warm-up run comes first and is thrown away; the measured run is bounded in
+ * time, so every scenario ends on its own.
+ */
+export async function loadTest(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.warmup > 0) await runOnce(spec, spec.warmup);
+  const cpuBefore = await spec.server?.stats();
+  const result = await runOnce(spec, spec.duration);
+  const cpuAfter = await spec.server?.stats();
+  const served = result["2xx"];
+  return {
+    rps: served / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.errors + result.non2xx,
+    total: served + result.errors + result.non2xx,
+    serverCpuUs:
+      cpuBefore && cpuAfter && served > 0
+        ? (cpuAfter.cpuMicros - cpuBefore.cpuMicros) / served
+        : undefined,
+  };
+}
+
+function runOnce(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
+  let nextIndex = 0;
+  const setupClient = spec.setupClient;
+  return autocannon({
+    url: spec.url,
+    method: spec.method ?? "GET",
+    headers: spec.headers,
+    body: spec.body,
+    connections: spec.connections,
+    duration: seconds,
+    overallRate: spec.overallRate,
+    // A slow answer is data, not an error: keep it in the latency histogram.
+    timeout: 30,
+    setupClient: setupClient ? (client) => setupClient(client, nextIndex++) : undefined,
+  });
+}

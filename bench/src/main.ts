@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PasswordHasher } from "@sesame/auth";
+import { BENCH_PASSWORD, type BenchContext } from "./bench-context.ts";
+import { benchKeys } from "./fixtures/signing-keys.ts";
+import { parseOptions, type SectionId } from "./options.ts";
+import { benchmarksDoc } from "./report/benchmarks-doc.ts";
+import { CpuMeter } from "./report/cpu-meter.ts";
+import { describeMachine } from "./report/machine.ts";
+import type { Section } from "./report/section.ts";
+import { svgBarChart } from "./report/svg-bar-chart.ts";
+import { plainTable } from "./report/text-table.ts";
+import { loginSection, measureLoginStorm } from "./scenarios/login-storm.ts";
+import { measureMemory, memorySection, seedMemoryDatabases } from "./scenarios/memory-footprint.ts";
+import { measureRefresh, refreshSection } from "./scenarios/refresh-rotations.ts";
+import { measureRequestPaths } from "./scenarios/request-paths.ts";
+import { authCostSection, hostSection, peerSection } from "./scenarios/request-sections.ts";
+import { measureSessionLookup, sessionLookupSection } from "./scenarios/session-lookup.ts";
+import {
+  measureVerifyCosts,
+  type VerifyCosts,
+  verifyCostSection,
+} from "./scenarios/verify-cost.ts";
+import { benchSettings } from "./settings.ts";
+
+/**
+ * `pnpm bench [-- --quick]`: runs every scenario of issue #6, prints each
+ * table as it completes, and writes docs/benchmarks.md and docs/benchmarks.svg.
+ */
+const options = parseOptions(process.argv.slice(2));
+const started = performance.now();
+const wholeRun = new CpuMeter();
+const workDir = mkdtempSync(join(tmpdir(), "sesame-bench-"));
+const ctx: BenchContext = {
+  settings: benchSettings(options.quick),
+  workDir,
+  keys: await benchKeys(),
+  log: (message) => console.log(`  · ${message}`),
+};
+const machine = describeMachine();
+console.log(
+  `Sesame benchmarks${options.quick ? " (quick)" : ""}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
+);
+
+const sections: Section[] = [];
+const report = (...added: Section[]) => {
+  for (const section of added) {
+    sections.push(section);
+    console.log(`\n${section.number}. ${section.title}\n${plainTable(section.table)}`);
+    for (const target of section.targets) {
+      console.log(`  ${target.met ? "✓" : "✗"} ${target.target}: ${target.measured}`);
+    }
+  }
+  console.log("");
+};
+const runs = (id: SectionId) => options.only.includes(id);
+
+try {
+  let verify: VerifyCosts | undefined;
+  if (runs("verify") || runs("storage")) {
+    verify = await measureVerifyCosts(ctx);
+    if (runs("verify")) report(verifyCostSection(verify));
+  }
+  if (runs("http")) {
+    const paths = await measureRequestPaths(ctx);
+    report(hostSection(paths), authCostSection(paths), peerSection(paths));
+  }
+  if (runs("refresh")) report(refreshSection(await measureRefresh(ctx)));
+  if (runs("login")) report(loginSection(await measureLoginStorm(ctx)));
+  if (runs("storage") && verify) {
+    const passwordHash = await new PasswordHasher().hash(BENCH_PASSWORD);
+    const databases = seedMemoryDatabases(ctx, passwordHash);
+    const large = databases.at(-1);
+    if (large) report(sessionLookupSection(await measureSessionLookup(ctx, large), verify));
+    report(memorySection(await measureMemory(ctx, databases)));
+  }
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+const seconds = (performance.now() - started) / 1000;
+const met = sections.flatMap((s) => s.targets).filter((t) => t.met).length;
+const total = sections.flatMap((s) => s.targets).length;
+console.log(`${met} of ${total} targets met; ${Math.round(seconds)} s in all.`);
+
+if (options.write) {
+  const docs = fileURLToPath(new URL("../../docs/", import.meta.url));
+  const order = ["1–2", "3", "4", "5", "6", "7", "8", "9"];
+  sections.sort((a, b) => order.indexOf(a.number) - order.indexOf(b.number));
+  const charts = sections.flatMap((section) => (section.chart ? [section.chart] : []));
+  writeFileSync(join(docs, "benchmarks.svg"), svgBarChart("Sesame benchmarks", charts));
+  writeFileSync(
+    join(docs, "benchmarks.md"),
+    benchmarksDoc(
+      {
+        machine,
+        command: `pnpm bench${options.quick ? " -- --quick" : ""}`,
+        date: new Date().toISOString().slice(0, 10),
+        seconds,
+        othersCores: wholeRun.othersCores(),
+        quick: options.quick,
+      },
+      sections,
+      "benchmarks.svg",
+    ),
+  );
+  console.log("Wrote docs/benchmarks.md and docs/benchmarks.svg.");
+}

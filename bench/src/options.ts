@@ -1,0 +1,34 @@
+/** The sections a run can be limited to with `--only`. */
+export const SECTION_IDS = ["verify", "http", "refresh", "login", "storage"] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+
+export interface BenchOptions {
+  /** `--quick`: a short smoke run with small databases. */
+  quick: boolean;
+  /** `--only=http,login`: run just these (the docs are then not rewritten). */
+  only: SectionId[];
+  /** `--no-write`: print only, leave docs/ alone. */
+  write: boolean;
+}
+
+export function parseOptions(args: string[]): BenchOptions {
+  const options: BenchOptions = { quick: false, only: [...SECTION_IDS], write: true };
+  for (const arg of args) {
+    if (arg === "--") continue;
+    if (arg === "--quick") options.quick = true;
+    else if (arg === "--no-write") options.write = false;
+    else if (arg.startsWith("--only=")) {
+      const ids = arg.slice("--only=".length).split(",");
+      const unknown = ids.filter((id) => !(SECTION_IDS as readonly string[]).includes(id));
+      if (unknown.length > 0)
+        throw new Error(`Unknown section ${unknown.join(", ")}; use ${SECTION_IDS.join(", ")}.`);
+      options.only = ids as SectionId[];
+      options.write = false;
+    } else {
+      throw new Error(
+        `Unknown option ${arg}. Use --quick, --only=${SECTION_IDS.join(",")}, --no-write.`,
+      );
+    }
+  }
+  return options;
+}

@@ -1,0 +1,183 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { PasswordHasher } from "@sesame/auth";
+import { BENCH_PASSWORD, type BenchContext } from "../bench-context.ts";
+import { seedDatabase, seededEmail } from "../fixtures/seed-database.ts";
+import { startChildServer } from "../load/child-server.ts";
+import { type ProbeResult, probeLatency } from "../load/latency-probe.ts";
+import { type LoadResult, loadTest } from "../load/load-test.ts";
+import { median } from "../micro/time-per-op.ts";
+import { CpuMeter } from "../report/cpu-meter.ts";
+import { formatCount, formatMs, formatPercent } from "../report/format.ts";
+import type { Section } from "../report/section.ts";
+
+export interface LoginRun {
+  threadPool: number;
+  logins: LoadResult;
+  healthIdle: ProbeResult;
+  healthDuringStorm: ProbeResult;
+  othersCores: number | undefined;
+}
+
+export interface LoginStorm {
+  cores: number;
+  connections: number;
+  /** One argon2id verification (m=19456, t=2, p=1), alone, in milliseconds. */
+  hashMs: number;
+  /** cores ÷ hash time: logins/s if every core did nothing but argon2. */
+  bound: number;
+  runs: LoginRun[];
+}
+
+/** The probe: one /healthz every 10 ms, a light load beside the storm. */
+const PROBE_INTERVAL_MS = 10;
+
+/**
+ * Item 7: logins/s (each an argon2id verification on libuv's thread pool)
+ * against the bound argon2 sets, with /healthz latency measured at the same
+ * time by a second, light generator: does the event loop stay free? Run once
+ * with Node's default pool of 4 threads and once with one thread per core.
+ */
+export async function measureLoginStorm(ctx: BenchContext): Promise<LoginStorm> {
+  const { settings } = ctx;
+  const cores = availableParallelism();
+  const hasher = new PasswordHasher();
+  ctx.log("timing argon2id");
+  const passwordHash = await hasher.hash(BENCH_PASSWORD);
+  const times: number[] = [];
+  for (let i = 0; i < (settings.quick ? 4 : 12); i++) {
+    const started = performance.now();
+    if (!(await hasher.verify(passwordHash, BENCH_PASSWORD))) throw new Error("argon2 refused");
+    times.push(performance.now() - started);
+  }
+  const hashMs = median(times.slice(2));
+  const runs: LoginRun[] = [];
+  for (const threadPool of [4, cores]) {
+    const databasePath = join(ctx.workDir, `login-${threadPool}.db`);
+    seedDatabase(databasePath, { users: settings.loginConnections, sessions: 0, passwordHash });
+    const server = await startChildServer(
+      "sesame-server",
+      { databasePath, signingKeys: ctx.keys.json },
+      { UV_THREADPOOL_SIZE: String(threadPool) },
+    );
+    try {
+      ctx.log(`login storm with UV_THREADPOOL_SIZE=${threadPool}`);
+      const health = `${server.url}/healthz`;
+      const healthIdle = await probeLatency(health, {
+        intervalMs: PROBE_INTERVAL_MS,
+        durationMs: settings.warmup * 1000,
+      });
+      const spec = {
+        url: `${server.url}/trpc/auth.login`,
+        method: "POST" as const,
+        headers: { "content-type": "application/json" },
+        connections: settings.loginConnections,
+        duration: settings.duration,
+        warmup: 0,
+        server,
+        // One account per connection: the per-account throttle sees one login at a time.
+        setupClient: (client: { setBody(body: string): void }, i: number) =>
+          client.setBody(
+            JSON.stringify({ email: seededEmail(i), password: BENCH_PASSWORD, transport: "body" }),
+          ),
+      };
+      await loadTest({ ...spec, duration: settings.warmup });
+      const meter = new CpuMeter();
+      const [logins, healthDuringStorm] = await Promise.all([
+        loadTest(spec),
+        probeLatency(health, {
+          intervalMs: PROBE_INTERVAL_MS,
+          durationMs: settings.duration * 1000,
+        }),
+      ]);
+      runs.push({
+        threadPool,
+        logins,
+        healthIdle,
+        healthDuringStorm,
+        othersCores: meter.othersCores(),
+      });
+    } finally {
+      await server.stop();
+    }
+  }
+  return {
+    cores,
+    connections: settings.loginConnections,
+    hashMs,
+    bound: cores / (hashMs / 1000),
+    runs,
+  };
+}
+
+export function loginSection(storm: LoginStorm): Section {
+  const label = (run: LoginRun) =>
+    `UV_THREADPOOL_SIZE=${run.threadPool}${run.threadPool === 4 ? " (Node's default)" : ""}${run.threadPool === storm.cores ? " (= cores)" : ""}`;
+  const meets = (run: LoginRun) =>
+    run.logins.rps >= 0.8 * storm.bound &&
+    run.healthDuringStorm.p99 < 50 &&
+    run.logins.failures === 0;
+  const best = storm.runs.find(meets) ?? storm.runs.at(-1);
+  const notes = [
+    `argon2id (m=19456 KiB, t=2, p=1) takes ${formatMs(storm.hashMs)} ms per verification alone, so ${storm.cores} cores bound logins at ${storm.cores} ÷ ${formatMs(storm.hashMs)} ms = ${formatCount(storm.bound)}/s.`,
+    "The load generator and the probe run in the bench process and take CPU from the same cores as the server.",
+  ];
+  for (const run of storm.runs) {
+    if (run.othersCores !== undefined) {
+      notes.push(
+        `${label(run)}: other processes kept ${run.othersCores.toFixed(2)} cores busy on average.`,
+      );
+    }
+  }
+  return {
+    number: "7",
+    title: "Logins against the argon2id bound, with /healthz latency during the storm",
+    method: `${storm.connections} connections post \`auth.login\` (each its own account, body transport) as fast as answers come; a second generator requests /healthz every ${PROBE_INTERVAL_MS} ms meanwhile.`,
+    table: {
+      columns: [
+        "thread pool",
+        "logins/s",
+        "% of bound",
+        "login p50 ms",
+        "login p99 ms",
+        "/healthz idle p99 ms",
+        "/healthz p50 ms",
+        "/healthz p99 ms",
+        "/healthz max ms",
+      ],
+      rows: storm.runs.map((run) => [
+        label(run) + (run.logins.failures > 0 ? ` (${run.logins.failures} failed)` : ""),
+        formatCount(run.logins.rps),
+        formatPercent(run.logins.rps / storm.bound),
+        formatMs(run.logins.p50),
+        formatMs(run.logins.p99),
+        formatMs(run.healthIdle.p99),
+        formatMs(run.healthDuringStorm.p50),
+        formatMs(run.healthDuringStorm.p99),
+        formatMs(run.healthDuringStorm.max),
+      ]),
+    },
+    targets: [
+      {
+        target: "logins ≥ 80% of the argon2 bound, with /healthz p99 < 50 ms during the storm",
+        measured: best
+          ? `${formatPercent(best.logins.rps / storm.bound)} of ${formatCount(storm.bound)}/s, /healthz p99 ${formatMs(best.healthDuringStorm.p99)} ms (${label(best)})`
+          : "not run",
+        met: best !== undefined && meets(best),
+      },
+    ],
+    notes,
+    chart: {
+      title: "Logins",
+      unit: "logins/s",
+      bars: [
+        { label: "argon2id bound (cores ÷ hash time)", value: storm.bound },
+        ...storm.runs.map((run) => ({
+          label: `Sesame, pool of ${run.threadPool}`,
+          value: run.logins.rps,
+          highlight: run === best,
+        })),
+      ],
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { join } from "node:path";
+import { BENCH_PASSWORD, type BenchContext } from "../bench-context.ts";
+import { signInMany } from "../fixtures/trpc-call.ts";
+import { startChildServer } from "../load/child-server.ts";
+import { type LoadResult, loadTest } from "../load/load-test.ts";
+import { CpuMeter } from "../report/cpu-meter.ts";
+import { formatCount, formatRatio } from "../report/format.ts";
+import { loadColumns, loadRow } from "../report/load-row.ts";
+import type { Section } from "../report/section.ts";
+
+export interface RefreshResult {
+  load: LoadResult;
+  clients: number;
+  /** Chains that ended refused (a lost answer or reuse detection would show here). */
+  brokenChains: number;
+  othersCores: number | undefined;
+}
+
+const TARGET = 2000;
+
+/**
+ * Item 6: `auth.refresh` over HTTP from 50 clients, each rotating its own
+ * session's refresh token (body transport) as fast as answers come back: every
+ * request is a signature check, a write transaction (group-committed with
+ * synchronous=FULL) and two new signed tokens.
+ */
+export async function measureRefresh(ctx: BenchContext): Promise<RefreshResult> {
+  const { settings } = ctx;
+  const email = "refresh@example.com";
+  const server = await startChildServer("sesame-server", {
+    databasePath: join(ctx.workDir, "refresh.db"),
+    signingKeys: ctx.keys.json,
+    benchUser: { email, password: BENCH_PASSWORD },
+  });
+  try {
+    ctx.log(`signing in ${settings.connections} refresh clients`);
+    const sessions = await signInMany(
+      server.url,
+      () => ({ email, password: BENCH_PASSWORD }),
+      settings.connections,
+    );
+    const tokens = sessions.map((s) => s.refreshToken);
+    const refused = new Set<number>();
+    const meter = new CpuMeter();
+    ctx.log("rotating refresh tokens");
+    const load = await loadTest({
+      url: `${server.url}/trpc/auth.refresh`,
+      method: "POST",
+      connections: settings.connections,
+      duration: settings.duration,
+      warmup: settings.warmup,
+      server,
+      // Each connection is one client: it sends its current token and keeps the successor.
+      setupClient: (client, i) =>
+        client.setRequests([
+          {
+            method: "POST",
+            path: "/trpc/auth.refresh",
+            headers: { "content-type": "application/json" },
+            setupRequest: (request) => ({
+              ...request,
+              body: JSON.stringify({ refreshToken: tokens[i] }),
+            }),
+            onResponse: (status, body) => {
+              if (status !== 200) {
+                refused.add(i);
+                return;
+              }
+              const data = JSON.parse(body) as { result: { data: { refreshToken: string } } };
+              tokens[i] = data.result.data.refreshToken;
+            },
+          },
+        ]),
+    });
+    return {
+      load,
+      clients: settings.connections,
+      brokenChains: refused.size,
+      othersCores: meter.othersCores(),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+export function refreshSection(result: RefreshResult): Section {
+  const { load } = result;
+  const notes = [
+    `${result.clients} clients, ${result.brokenChains === 0 ? "every chain intact to the end" : `${result.brokenChains} chains refused at some point`}.`,
+  ];
+  if (result.othersCores !== undefined) {
+    notes.push(
+      `Other processes kept ${result.othersCores.toFixed(2)} cores busy on average during this run.`,
+    );
+  }
+  return {
+    number: "6",
+    title: "Refresh-token rotations over HTTP (50 clients, synchronous=FULL)",
+    method:
+      "Each autocannon connection is one client with its own session, posting its current refresh token in the body (`auth.refresh`) and keeping the successor from the answer.",
+    table: {
+      columns: loadColumns("target"),
+      rows: [loadRow("auth.refresh rotations", load, { ...load, rps: TARGET })],
+    },
+    targets: [
+      {
+        target: `≥ ${formatCount(TARGET)} refresh rotations/s over HTTP at 50 clients`,
+        measured: `${formatCount(load.rps)}/s (${formatRatio(load.rps / TARGET)} target)`,
+        met: load.rps >= TARGET && load.failures === 0,
+      },
+    ],
+    notes,
+    chart: {
+      title: "Refresh rotations, 50 clients",
+      unit: "rotations/s",
+      bars: [
+        { label: "target", value: TARGET },
+        { label: "Sesame auth.refresh", value: load.rps, highlight: true },
+      ],
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { join } from "node:path";
+import { BENCH_PASSWORD, type BenchContext } from "../bench-context.ts";
+import { signInMany } from "../fixtures/trpc-call.ts";
+import { type ChildServer, startChildServer } from "../load/child-server.ts";
+import { type LoadResult, type LoadSpec, loadTest } from "../load/load-test.ts";
+import { CpuMeter } from "../report/cpu-meter.ts";
+
+/** The request paths compared over HTTP (items 1, 2, 3 and 9 of the issue). */
+export type PathId =
+  | "raw"
+  | "standalone"
+  | "sesamePing"
+  | "meUnprotected"
+  | "meProtected"
+  | "betterAuth";
+
+export interface RequestPathResults {
+  results: Record<PathId, LoadResult>;
+  rounds: number;
+  /** Cores busy with other processes on the machine, on average, while measuring. */
+  othersCores: number | undefined;
+}
+
+/**
+ * Starts the four servers (raw node:http, tRPC standalone, Sesame, better-auth),
+ * each in its own process, and measures every path in interleaved rounds, so
+ * a slow spell on the machine hits all of them alike. The best round of each
+ * path counts: other processes can only ever slow a round down.
+ */
+export async function measureRequestPaths(ctx: BenchContext): Promise<RequestPathResults> {
+  const { settings } = ctx;
+  const servers: ChildServer[] = [];
+  try {
+    ctx.log("starting raw node:http, tRPC standalone, Sesame and better-auth servers");
+    // One at a time, each added to `servers` at once, so a failed start still stops the others.
+    const start = async (entry: string, config: unknown) => {
+      const server = await startChildServer(entry, config);
+      servers.push(server);
+      return server;
+    };
+    const raw = await start("raw-http-server", {});
+    const standalone = await start("trpc-standalone-server", {});
+    const sesame = await start("sesame-server", {
+      databasePath: join(ctx.workDir, "request-paths.db"),
+      signingKeys: ctx.keys.json,
+      benchUser: { email: "bench@example.com", password: BENCH_PASSWORD },
+    });
+    const betterAuth = await start("better-auth-server", {
+      databasePath: join(ctx.workDir, "better-auth.db"),
+      sessions: settings.connections,
+    });
+
+    // One session per connection, as 50 separate clients would have.
+    const signedIn = await signInMany(
+      sesame.url,
+      () => ({ email: "bench@example.com", password: BENCH_PASSWORD }),
+      settings.connections,
+    );
+    const bearer = signedIn.map((s) => ({ authorization: `Bearer ${s.accessToken}` }));
+    const cookies = JSON.parse(betterAuth.info.cookies ?? "[]") as string[];
+
+    const base = {
+      connections: settings.connections,
+      duration: settings.duration,
+      warmup: settings.warmup,
+    };
+    const specs: Record<PathId, LoadSpec> = {
+      raw: { ...base, url: `${raw.url}/`, server: raw },
+      standalone: { ...base, url: `${standalone.url}/trpc/bench.ping`, server: standalone },
+      sesamePing: { ...base, url: `${sesame.url}/trpc/bench.ping`, server: sesame },
+      // The same Authorization header on both, so both requests carry the same bytes.
+      meUnprotected: {
+        ...base,
+        url: `${sesame.url}/trpc/bench.meUnprotected`,
+        server: sesame,
+        setupClient: (client, i) => client.setHeaders(bearer[i % bearer.length] ?? {}),
+      },
+      meProtected: {
+        ...base,
+        url: `${sesame.url}/trpc/user.me`,
+        server: sesame,
+        setupClient: (client, i) => client.setHeaders(bearer[i % bearer.length] ?? {}),
+      },
+      betterAuth: {
+        ...base,
+        url: `${betterAuth.url}/api/auth/get-session`,
+        server: betterAuth,
+        setupClient: (client, i) =>
+          client.setHeaders({ cookie: cookies[i % cookies.length] ?? "" }),
+      },
+    };
+
+    const meter = new CpuMeter();
+    const best = {} as Record<PathId, LoadResult>;
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const id of Object.keys(specs) as PathId[]) {
+        ctx.log(`round ${round}/${settings.rounds}: ${id}`);
+        const result = await loadTest(specs[id]);
+        const previous = best[id];
+        if (!previous || result.rps > previous.rps) best[id] = result;
+      }
+    }
+    return { results: best, rounds: settings.rounds, othersCores: meter.othersCores() };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The few messages between the bench and a server it started in a child
+ * process (over Node's IPC channel): the child says where it listens, and
+ * reports its memory and CPU time when asked.
+ */
+export interface ProcessStats {
+  /** CPU time of the whole process (event loop, thread pool, GC), user + system, in microseconds. */
+  cpuMicros: number;
+  memory: MemoryReport;
+}
+
+export interface MemoryReport {
+  /** Resident set size in bytes. */
+  rss: number;
+  /** V8 heap in use after a full GC, in bytes. */
+  heapUsed: number;
+  /** Memory outside the V8 heap that V8 knows of (buffers), in bytes. */
+  external: number;
+}
+
+export type ChildMessage =
+  | { type: "ready"; url: string; info: Record<string, string> }
+  | { type: "stats"; stats: ProcessStats }
+  | { type: "failed"; message: string };
+
+/** `gc`: collect garbage before measuring memory (not while timing CPU: the collection would be counted). */
+export type ParentMessage = { type: "stats"; gc: boolean };
+
+export interface StartedServer {
+  url: string;
+  /** Facts the bench needs back from the child (a user id, a cookie). */
+  info?: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The body of every child entry: reads its JSON config from argv, starts the
+ * server, reports "ready", answers stats requests, and closes on SIGTERM.
+ */
+export async function runChild<Config>(start: (config: Config) => Promise<StartedServer>) {
+  const send = (message: ChildMessage) => process.send?.(message);
+  try {
+    const config = JSON.parse(process.argv[2] ?? "{}") as Config;
+    const server = await start(config);
+    process.on("message", (message: ParentMessage) => {
+      if (message.type !== "stats") return;
+      const { user, system } = process.cpuUsage();
+      // Measure what stays alive, not garbage that happens to be uncollected.
+      if (message.gc) (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed, external } = process.memoryUsage();
+      send({
+        type: "stats",
+        stats: { cpuMicros: user + system, memory: { rss, heapUsed, external } },
+      });
+    });
+    process.once("SIGTERM", () => {
+      void server.close().finally(() => process.exit(0));
+    });
+    process.once("disconnect", () => process.exit(0));
+    send({ type: "ready", url: server.url, info: server.info ?? {} });
+  } catch (error) {
+    send({
+      type: "failed",
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    process.exit(1);
+  }
+}

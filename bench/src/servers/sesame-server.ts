@@ -1,0 +1,52 @@
+import { readEnv, startServer } from "@sesame/server";
+import { addBenchProcedures } from "./bench-procedures.ts";
+import { runChild } from "./child-protocol.ts";
+
+export interface SesameServerConfig {
+  databasePath: string;
+  /** The key set JSON (SIGNING_KEYS), so the bench can sign tokens the server accepts. */
+  signingKeys: string;
+  /** A user to create at start; its id is reported back and read by `bench.meUnprotected`. */
+  benchUser?: { email: string; password: string };
+  /** Extra environment for `readEnv`. */
+  env?: Record<string, string>;
+}
+
+/** Effectively no per-IP limit: every load client shares 127.0.0.1. */
+const UNLIMITED = String(1_000_000_000);
+
+/**
+ * Sesame exactly as `pnpm start` runs it (startServer), with per-IP limits
+ * raised for load and the two bench procedures added to its router.
+ */
+await runChild<SesameServerConfig>(async (config) => {
+  let benchUserId: string | undefined;
+  addBenchProcedures(() => benchUserId);
+  const server = await startServer(
+    readEnv({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: config.databasePath,
+      SIGNING_KEYS: config.signingKeys,
+      WEB_DIST: "",
+      LOG_LEVEL: "silent",
+      RATE_LIMIT_SIGN_IN: UNLIMITED,
+      RATE_LIMIT_REFRESH: UNLIMITED,
+      LOGIN_IP_MAX_FAILURES: UNLIMITED,
+      ...config.env,
+    }),
+  );
+  if (config.benchUser) {
+    const issued = await server.auth.accounts.register(config.benchUser, {
+      ip: null,
+      userAgent: "bench",
+    });
+    benchUserId = issued.user.id;
+  }
+  const info: Record<string, string> = benchUserId ? { userId: benchUserId } : {};
+  return {
+    url: server.url,
+    info,
+    close: () => server.close(),
+  };
+});

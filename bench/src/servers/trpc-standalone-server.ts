@@ -1,0 +1,23 @@
+import { appRouter } from "@sesame/server";
+import { createHTTPServer } from "@trpc/server/adapters/standalone";
+import type { Context } from "../../../apps/server/src/trpc/context.ts";
+import { addBenchProcedures } from "./bench-procedures.ts";
+import { runChild } from "./child-protocol.ts";
+import { closeServer, listenOnLoopback } from "./listen.ts";
+
+/**
+ * The same router (Sesame's, with the bench procedures) on tRPC's standalone
+ * node:http adapter, at the same `/trpc` path. Only `bench.ping` is called
+ * here, and it reads no context, so the context is left empty: this adapter
+ * has no fetch `Request` to build Sesame's from.
+ */
+await runChild(async () => {
+  addBenchProcedures(() => undefined);
+  const server = createHTTPServer({
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext: () => ({}) as Context,
+  });
+  const url = await listenOnLoopback(server);
+  return { url, close: () => closeServer(server) };
+});

@@ -1,0 +1,43 @@
+import type { TimingOptions } from "./micro/time-per-op.ts";
+
+/** How long and how big each scenario runs: the full run, or `--quick` for a smoke run. */
+export interface BenchSettings {
+  quick: boolean;
+  /** Seconds of discarded load before each measured run. */
+  warmup: number;
+  /** Seconds of each measured load run. */
+  duration: number;
+  /** Interleaved rounds of the request-throughput comparisons; the best round of each counts. */
+  rounds: number;
+  /** Concurrent connections of the main load (each its own session where tokens are involved). */
+  connections: number;
+  /** Concurrent logins during the login storm. */
+  loginConnections: number;
+  micro: TimingOptions;
+  memory: { users: number; fewSessions: number; manySessions: number; tokens: number };
+}
+
+export function benchSettings(quick: boolean): BenchSettings {
+  if (quick) {
+    return {
+      quick,
+      warmup: 0.5,
+      duration: 1.5,
+      rounds: 1,
+      connections: 50,
+      loginConnections: 8,
+      micro: { warmupMs: 100, durationMs: 300 },
+      memory: { users: 10_000, fewSessions: 1_000, manySessions: 100_000, tokens: 1_000 },
+    };
+  }
+  return {
+    quick,
+    warmup: 1.5,
+    duration: 5,
+    rounds: 2,
+    connections: 50,
+    loginConnections: 8,
+    micro: { warmupMs: 300, durationMs: 1500 },
+    memory: { users: 100_000, fewSessions: 10_000, manySessions: 1_000_000, tokens: 10_000 },
+  };
+}
