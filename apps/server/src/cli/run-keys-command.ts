@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KeySetError, rotateKeySet, type SigningKeyRecord } from "@sesame/auth";
 import type { Env } from "../env.ts";
@@ -57,7 +58,7 @@ export async function runKeysCommand(
     io.err(KEYS_USAGE);
     return 2;
   }
-  const file = values.file ?? env.SIGNING_KEYS_FILE;
+  const file = resolve(values.file ?? env.SIGNING_KEYS_FILE);
   const inline = values.file ? undefined : env.SIGNING_KEYS;
   const retention = retentionFromEnv(env);
 
