@@ -9,8 +9,8 @@ const API_URL = "/trpc";
 /**
  * Everything that talks to the server, built once at start: the session (the
  * access token lives only here, in memory), the tRPC client whose calls it
- * keeps authorized, and the query cache, emptied on every sign-out so one
- * user's data never shows to the next.
+ * keeps authorized, and the query cache, emptied on every sign-out (and
+ * reset when another tab logs in anew) so one user's data never shows to the next.
  */
 export function createApi() {
   // Refresh and logout skip `authLink`: they run holding the refresh lock, which the link may wait for.
@@ -50,8 +50,14 @@ export function createApi() {
       mutations: { retry: false },
     },
   });
+  let shown = session.getState();
   session.subscribe(() => {
-    if (session.getState().status === "signed-out") queryClient.clear();
+    const next = session.getState();
+    if (next.status === "signed-out") queryClient.clear();
+    // A login in another tab replaced the session this tab shows: nothing cached may outlive it.
+    else if (next.status === "signed-in" && shown.status === "signed-in")
+      void queryClient.resetQueries();
+    shown = next;
   });
   return { session, trpcClient, queryClient };
 }

@@ -141,18 +141,18 @@ describe("AuthSession", () => {
       }
     });
 
-    it("ignores a grant that is older than the one it holds", async () => {
-      const a = openTab(server, hub, lock);
-      const b = openTab(server, hub, lock);
+    it("ignores a refreshed grant that is older than the one it holds", async () => {
+      const tab = openTab(server, hub, lock);
       const older = server.issue();
       vi.advanceTimersByTime(1_000);
       const newer = server.issue();
-      b.session.signIn(newer);
-      a.session.signIn(older);
-      await vi.waitFor(() => expect(hub.posted).toHaveLength(2));
+      tab.session.signIn(newer);
+
+      hub.channel().post({ type: "signed-in", grant: older, fresh: false });
+      await Promise.resolve();
       await Promise.resolve();
 
-      expect(b.session.accessToken).toBe(newer.accessToken);
+      expect(tab.session.accessToken).toBe(newer.accessToken);
     });
 
     it("ignores malformed messages", async () => {
@@ -226,6 +226,38 @@ describe("AuthSession", () => {
       status: "signed-out",
       reason: { code: "SESSION_REVOKED", elsewhere: false },
     });
+  });
+
+  it("a login in another tab replaces the session this tab shows, even with an earlier expiry", async () => {
+    const a = openTab(server, hub, lock);
+    const b = openTab(server, hub, lock);
+    const first = server.issue();
+    b.session.signIn(first);
+    await vi.waitFor(() => expect(a.session.accessToken).toBe("at-1"));
+    const before = a.session.getState();
+
+    b.session.signIn({
+      accessToken: "at-new-session",
+      accessTokenExpiresAt: first.accessTokenExpiresAt - 60,
+    });
+
+    await vi.waitFor(() => expect(a.session.accessToken).toBe("at-new-session"));
+    const after = a.session.getState();
+    expect(after.status).toBe("signed-in");
+    expect(after).not.toEqual(before);
+  });
+
+  it("a refresh in another tab keeps the session this tab shows", async () => {
+    const a = openTab(server, hub, lock);
+    const b = openTab(server, hub, lock);
+    b.session.signIn(server.issue());
+    await vi.waitFor(() => expect(a.session.accessToken).toBe("at-1"));
+    const before = a.session.getState();
+
+    await b.session.refresh("at-1");
+
+    await vi.waitFor(() => expect(a.session.accessToken).toBe("at-2"));
+    expect(a.session.getState()).toBe(before);
   });
 
   it("notifies subscribers on every change of state", async () => {

@@ -3,6 +3,7 @@ import type { AccessGrant } from "./access-grant.ts";
 import { authCodeOf, SESSION_ENDED_CODES } from "./auth-codes.ts";
 import { inProcessLock } from "./in-process-lock.ts";
 import type { LockManager, SessionChannel, Timers } from "./primitives.ts";
+import { proactiveRefreshDelay } from "./proactive-refresh-delay.ts";
 import { isSessionMessage, type SessionMessage } from "./session-message.ts";
 import { SignedOutError } from "./signed-out-error.ts";
 
@@ -17,7 +18,8 @@ export interface SignOutReason {
 
 export type AuthState =
   | { status: "restoring" }
-  | { status: "signed-in" }
+  /** `generation` changes whenever a new login replaces the session this tab was showing. */
+  | { status: "signed-in"; generation: number }
   /** `reason` is null for a visitor who simply has no session yet. */
   | { status: "signed-out"; reason: SignOutReason | null };
 
@@ -63,6 +65,7 @@ export class AuthSession {
   private grant: AccessGrant | null = null;
   private state: AuthState = { status: "restoring" };
   private inflight: Promise<string> | undefined;
+  private generation = 0;
   private timer: unknown;
   private readonly listeners = new Set<() => void>();
   private readonly lock: LockManager;
@@ -108,10 +111,10 @@ export class AuthSession {
     await this.refresh().catch(() => {});
   }
 
-  /** After `auth.login` or `auth.register`: every tab is now signed in. */
+  /** After `auth.login` or `auth.register`: every tab is now signed in, to this new session. */
   signIn(grant: AccessGrant): void {
-    this.adopt(grant);
-    this.channel.post({ type: "signed-in", grant } satisfies SessionMessage);
+    this.adopt(grant, true);
+    this.channel.post({ type: "signed-in", grant, fresh: true } satisfies SessionMessage);
   }
 
   /**
@@ -163,7 +166,8 @@ export class AuthSession {
       this.refreshFailed(authCodeOf(error));
       throw error;
     }
-    this.signIn(grant);
+    this.adopt(grant, false);
+    this.channel.post({ type: "signed-in", grant, fresh: false } satisfies SessionMessage);
     return grant.accessToken;
   }
 
@@ -183,16 +187,18 @@ export class AuthSession {
     if (message.type === "signed-in") {
       const newer =
         !this.grant || message.grant.accessTokenExpiresAt >= this.grant.accessTokenExpiresAt;
-      if (newer) this.adopt(message.grant);
+      if (message.fresh || newer) this.adopt(message.grant, message.fresh);
       return;
     }
     this.end({ code: message.code as SignOutCode, elsewhere: true }, false);
   }
 
-  private adopt(grant: AccessGrant): void {
+  private adopt(grant: AccessGrant, newSession: boolean): void {
     this.grant = grant;
     this.scheduleRefresh(grant);
-    if (this.state.status !== "signed-in") this.setState({ status: "signed-in" });
+    if (newSession || this.state.status !== "signed-in") {
+      this.setState({ status: "signed-in", generation: ++this.generation });
+    }
   }
 
   private end(reason: SignOutReason | null, broadcast: boolean): void {
@@ -208,10 +214,8 @@ export class AuthSession {
 
   private scheduleRefresh(grant: AccessGrant): void {
     this.timers.clearTimeout(this.timer);
-    const remainingMs = grant.accessTokenExpiresAt * 1000 - this.now();
-    // A token already past its expiry by this clock means the clocks disagree; the retry on TOKEN_EXPIRED covers it.
-    if (remainingMs <= 0) return;
-    const delayMs = Math.max(remainingMs - this.aheadMs, remainingMs * 0.8);
+    const delayMs = proactiveRefreshDelay(grant.accessTokenExpiresAt, this.now(), this.aheadMs);
+    if (delayMs === undefined) return;
     this.timer = this.timers.setTimeout(() => {
       // A failure here is handled where it matters: an ended session signs out, anything else retries on the next call.
       this.refresh(grant.accessToken).catch(() => {});

@@ -7,15 +7,15 @@ import type { AccessGrant } from "./access-grant.ts";
  * shows the login page at once.
  */
 export type SessionMessage =
-  | { type: "signed-in"; grant: AccessGrant }
-  | { type: "signed-out"; code: string };
+  /** `fresh`: a login started a new session (not a refresh of the one every tab shares). */
+  { type: "signed-in"; grant: AccessGrant; fresh: boolean } | { type: "signed-out"; code: string };
 
 /** Messages arrive from other scripts of the same origin; only well-formed ones are acted on. */
 export function isSessionMessage(value: unknown): value is SessionMessage {
   if (typeof value !== "object" || value === null) return false;
   const message = value as Record<string, unknown>;
   if (message.type === "signed-out") return typeof message.code === "string";
-  if (message.type !== "signed-in") return false;
+  if (message.type !== "signed-in" || typeof message.fresh !== "boolean") return false;
   const grant = message.grant as Record<string, unknown> | null | undefined;
   return typeof grant?.accessToken === "string" && typeof grant.accessTokenExpiresAt === "number";
 }

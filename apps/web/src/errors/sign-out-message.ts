@@ -19,6 +19,8 @@ export function signOutMessage(reason: SignOutReason | null): string | null {
       return "This browser no longer holds your sign-in (were cookies cleared?). Log in again to continue.";
     case "ACCOUNT_DISABLED":
       return "This account has been disabled.";
+    case "RATE_LIMITED":
+      return "Too many sign-in requests from this network just now. Wait a minute, then reload the page.";
     case "UNREACHABLE":
       return "Can't reach Sesame right now. Check your connection, then log in or reload the page.";
     default:
