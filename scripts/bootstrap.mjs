@@ -2,7 +2,7 @@
 // The README's commands on a machine that has only Node 20 and npm:
 //   npm start   installs what is missing, builds the web app, starts the server
 //   npm test    installs what is missing (Chromium and PyJWT too), runs lint, typecheck and every test
-//   npm run bench / npm run keys -- rotate
+//   npm run bench / npm run keys -- rotate / npm run users -- disable <email>
 // Idempotent: a second run skips every step already done.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -94,9 +94,10 @@ switch (command) {
     run("pnpm", ["--filter", "@sesame/bench", "bench", ...args]);
     break;
   case "keys":
-    run("pnpm", ["--filter", "@sesame/server", "keys", ...args]);
+  case "users":
+    run("pnpm", ["--filter", "@sesame/server", command, ...args]);
     break;
   default:
-    console.error(`Unknown command "${command}". Use start, test, bench or keys.`);
+    console.error(`Unknown command "${command}". Use start, test, bench, keys or users.`);
     process.exit(2);
 }
