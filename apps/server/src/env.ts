@@ -52,8 +52,8 @@ export const envSchema = z.object({
   LOGIN_IP_WINDOW: seconds(DEFAULT_THROTTLE.ipWindow),
   /** Sign-ins and sign-ups per IP per RATE_LIMIT_WINDOW. */
   RATE_LIMIT_SIGN_IN: count(150),
-  /** Refreshes per IP per RATE_LIMIT_WINDOW. */
-  RATE_LIMIT_REFRESH: count(150),
+  /** Refreshes per IP per RATE_LIMIT_WINDOW: every page load of the web app costs one, and a 256-bit token is no guessing target. */
+  RATE_LIMIT_REFRESH: count(300),
   RATE_LIMIT_WINDOW: seconds(300),
 
   BODY_LIMIT_BYTES: z.coerce

@@ -96,21 +96,28 @@ describe("the refresh cookie (RFC 6265bis)", () => {
 
   it("every login starts a new session; a cookie the client brings is never promoted", async () => {
     const server = await startTestServer();
-    const { email, pair } = await browserLogin(server);
+    const { email, pair, login } = await browserLogin(server);
+    const me = server.client({ accessToken: login.json.result.data.accessToken });
+    const oldId = (await me.api.session.list.query()).find((s) => s.current)?.id;
     const again = await call(server, "auth.login", {
       body: JSON.stringify({ email, password: PASSWORD }),
       headers: { cookie: pair },
     });
-    const newPair = again.setCookie[0]?.split(";")[0];
-    expect(newPair).not.toBe(pair);
-    const sessions = await server
+    expect(again.setCookie[0]?.split(";")[0]).not.toBe(pair);
+    const after = await server
       .client({ accessToken: again.json.result.data.accessToken })
       .api.session.list.query();
-    expect(sessions).toHaveLength(3); // the body-transport signup, the first login, this login
+    expect(after.find((s) => s.current)?.id).not.toBe(oldId);
+    // The session whose cookie was replaced ended with it; the body-transport signup lives on.
+    expect(after.map((s) => s.id)).not.toContain(oldId);
+    expect(after).toHaveLength(2);
+    const stale = await call(server, "auth.refresh", { headers: { cookie: pair } });
+    expect(stale.json.error.data.authCode).toBe("SESSION_REVOKED");
     const planted = await call(server, "auth.login", {
       body: JSON.stringify({ email, password: PASSWORD }),
       headers: { cookie: "sesame_refresh=attacker-chosen-value" },
     });
+    expect(planted.status).toBe(200);
     expect(planted.setCookie[0]).not.toContain("attacker-chosen-value");
   });
 });

@@ -1,5 +1,15 @@
-import { AuthError, loginInput, logoutInput, refreshInput, registerInput } from "@sesame/auth";
+import {
+  AuthError,
+  type AuthResult,
+  type IssuedTokens,
+  loginInput,
+  logoutInput,
+  refreshInput,
+  registerInput,
+  type Transport,
+} from "@sesame/auth";
 import { bearerToken } from "../trpc/bearer-token.ts";
+import type { Context } from "../trpc/context.ts";
 import { assertCookieOrigin, assertWithinIpBudget, cookieRefreshToken } from "../trpc/guards.ts";
 import { clearRefreshCookie, deliverTokens } from "../trpc/token-delivery.ts";
 import { authFailure, protectedProcedure, publicProcedure, router } from "../trpc/trpc.ts";
@@ -13,21 +23,17 @@ const DEAD_REFRESH_CODES = new Set([
 ]);
 
 export const authRouter = router({
-  register: publicProcedure.input(registerInput).mutation(async ({ ctx, input }) => {
-    assertWithinIpBudget(ctx, ctx.limits.signIn);
-    const transport = input.transport ?? "cookie";
-    if (transport === "cookie") assertCookieOrigin(ctx);
-    const issued = await ctx.auth.accounts.register(input, ctx.meta);
-    return deliverTokens(ctx, issued, transport);
-  }),
+  register: publicProcedure
+    .input(registerInput)
+    .mutation(({ ctx, input }) =>
+      signIn(ctx, input.transport ?? "cookie", () => ctx.auth.accounts.register(input, ctx.meta)),
+    ),
 
-  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    assertWithinIpBudget(ctx, ctx.limits.signIn);
-    const transport = input.transport ?? "cookie";
-    if (transport === "cookie") assertCookieOrigin(ctx);
-    const issued = await ctx.auth.accounts.login(input, ctx.meta);
-    return deliverTokens(ctx, issued, transport);
-  }),
+  login: publicProcedure
+    .input(loginInput)
+    .mutation(({ ctx, input }) =>
+      signIn(ctx, input.transport ?? "cookie", () => ctx.auth.accounts.login(input, ctx.meta)),
+    ),
 
   /** With `refreshToken` in the input the body transport is used, otherwise the cookie. */
   refresh: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
@@ -76,3 +82,26 @@ export const authRouter = router({
     return { revoked: await ctx.auth.sessions.logoutAll(ctx.user.id, ctx.meta) };
   }),
 });
+
+/**
+ * Register and login share their transport rules. With the cookie transport
+ * the request must come from an allowed origin (login CSRF), and the session
+ * whose cookie is being replaced ends: it could never be reached again, so it
+ * should not linger as a live "device" until it idles out. Its cookie is
+ * never promoted; the new session is always a fresh one.
+ */
+async function signIn(
+  ctx: Context,
+  transport: Transport,
+  issue: () => Promise<IssuedTokens>,
+): Promise<AuthResult> {
+  assertWithinIpBudget(ctx, ctx.limits.signIn);
+  let replaced: string | undefined;
+  if (transport === "cookie") {
+    assertCookieOrigin(ctx);
+    replaced = ctx.refreshCookie.read(ctx.req.headers.get("cookie"));
+  }
+  const issued = await issue();
+  if (replaced) await ctx.auth.sessions.logoutWithRefreshToken(replaced, ctx.meta);
+  return deliverTokens(ctx, issued, transport);
+}
