@@ -1,4 +1,4 @@
-import type { RemoteVerifier } from "@sesame/auth";
+import type { RemoteVerifier } from "@sesame/auth/remote";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { type Clock, createRemoteVerifier, type RemoteVerifier } from "@sesame/auth";
+import { type Clock, createRemoteVerifier, type RemoteVerifier } from "@sesame/auth/remote";
 import { createResourceApp } from "./app.ts";
 import type { ResourceEnv } from "./env.ts";
 import { NoteStore } from "./note-store.ts";

@@ -3,7 +3,7 @@ import {
   RemoteKeysError,
   type RemoteVerifier,
   type VerifiedClaims,
-} from "@sesame/auth";
+} from "@sesame/auth/remote";
 import { createMiddleware } from "hono/factory";
 
 export type SesameVariables = { claims: VerifiedClaims };
