@@ -14,6 +14,7 @@ import { svgBarChart } from "./report/svg-bar-chart.ts";
 import { plainTable } from "./report/text-table.ts";
 import { loginSection, measureLoginStorm } from "./scenarios/login-storm.ts";
 import { measureMemory, memorySection, seedMemoryDatabases } from "./scenarios/memory-footprint.ts";
+import { measureRefreshBounds } from "./scenarios/refresh-bounds.ts";
 import { measureRefresh, refreshSection } from "./scenarios/refresh-rotations.ts";
 import { measureRequestPaths } from "./scenarios/request-paths.ts";
 import { authCostSection, hostSection, peerSection } from "./scenarios/request-sections.ts";
@@ -52,6 +53,7 @@ const report = (...added: Section[]) => {
     for (const target of section.targets) {
       console.log(`  ${target.met ? "✓" : "✗"} ${target.target}: ${target.measured}`);
     }
+    for (const note of section.notes) console.log(`  - ${note}`);
   }
   console.log("");
 };
@@ -67,7 +69,10 @@ try {
     const paths = await measureRequestPaths(ctx);
     report(hostSection(paths), authCostSection(paths), peerSection(paths));
   }
-  if (runs("refresh")) report(refreshSection(await measureRefresh(ctx)));
+  if (runs("refresh")) {
+    const rotations = await measureRefresh(ctx);
+    report(refreshSection(rotations, await measureRefreshBounds(ctx)));
+  }
   if (runs("login")) report(loginSection(await measureLoginStorm(ctx)));
   if (runs("storage") && verify) {
     const passwordHash = await new PasswordHasher().hash(BENCH_PASSWORD);

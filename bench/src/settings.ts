@@ -27,17 +27,17 @@ export function benchSettings(quick: boolean): BenchSettings {
       connections: 50,
       loginConnections: 8,
       micro: { warmupMs: 100, durationMs: 300 },
-      memory: { users: 10_000, fewSessions: 1_000, manySessions: 100_000, tokens: 1_000 },
+      memory: { users: 10_000, fewSessions: 1_000, manySessions: 100_000, tokens: 500 },
     };
   }
   return {
     quick,
-    warmup: 1.5,
-    duration: 5,
-    rounds: 2,
+    warmup: 1,
+    duration: 3,
+    rounds: 4,
     connections: 50,
     loginConnections: 8,
     micro: { warmupMs: 300, durationMs: 1500 },
-    memory: { users: 100_000, fewSessions: 10_000, manySessions: 1_000_000, tokens: 10_000 },
+    memory: { users: 100_000, fewSessions: 10_000, manySessions: 1_000_000, tokens: 2_000 },
   };
 }

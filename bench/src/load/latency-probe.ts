@@ -23,7 +23,7 @@ export async function probeLatency(
   let failures = 0;
   const pending: Promise<void>[] = [];
   const started = performance.now();
-  for (let n = 0; started + n * intervalMs < started + durationMs; n++) {
+  for (let n = 0; n * intervalMs < durationMs; n++) {
     const due = started + n * intervalMs;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

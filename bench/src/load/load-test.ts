@@ -16,6 +16,10 @@ export interface LoadResult {
    * what else the machine is doing.
    */
   serverCpuUs?: number;
+  /** How the server's own counters moved during the measured run. */
+  serverCounters?: Record<string, number>;
+  /** The server's event-loop delay during the measured run (ms). */
+  serverLoopDelay?: { p50: number; p99: number; max: number };
 }
 
 export interface LoadSpec {
@@ -36,7 +40,13 @@ export interface LoadSpec {
    */
   setupClient?: (client: autocannon.Client, index: number) => void;
   /** The server under test, to read its CPU time around the measured run. */
-  server?: { stats(): Promise<{ cpuMicros: number }> };
+  server?: {
+    stats(): Promise<{
+      cpuMicros: number;
+      counters: Record<string, number>;
+      loopDelay: { p50: number; p99: number; max: number };
+    }>;
+  };
 }
 
 /**
@@ -60,6 +70,16 @@ export async function loadTest(spec: LoadSpec): Promise<LoadResult> {
       cpuBefore && cpuAfter && served > 0
         ? (cpuAfter.cpuMicros - cpuBefore.cpuMicros) / served
         : undefined,
+    serverCounters:
+      cpuBefore && cpuAfter
+        ? Object.fromEntries(
+            Object.entries(cpuAfter.counters).map(([name, value]) => [
+              name,
+              value - (cpuBefore.counters[name] ?? 0),
+            ]),
+          )
+        : undefined,
+    serverLoopDelay: cpuAfter?.loopDelay,
   };
 }
 

@@ -76,3 +76,18 @@ function treeTicks(root: number): number {
   }
   return total;
 }
+
+/**
+ * CPU time of this process's main thread (the event loop) so far, in
+ * microseconds, at /proc's 10 ms resolution: time spent on libuv's pool is
+ * not in it. Undefined where /proc is not there.
+ */
+export function mainThreadCpuMicros(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(rest[11]) + Number(rest[12])) / TICKS_PER_SECOND) * 1_000_000;
+  } catch {
+    return undefined;
+  }
+}

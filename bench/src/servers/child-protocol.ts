@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
 /**
  * The few messages between the bench and a server it started in a child
  * process (over Node's IPC channel): the child says where it listens, and
@@ -7,6 +9,10 @@ export interface ProcessStats {
   /** CPU time of the whole process (event loop, thread pool, GC), user + system, in microseconds. */
   cpuMicros: number;
   memory: MemoryReport;
+  /** Counters the server itself keeps (e.g. write batches), by name. */
+  counters: Record<string, number>;
+  /** How late the event loop ran its timers since the previous stats request (ms): time it was blocked. */
+  loopDelay: { p50: number; p99: number; max: number };
 }
 
 export interface MemoryReport {
@@ -30,6 +36,8 @@ export interface StartedServer {
   url: string;
   /** Facts the bench needs back from the child (a user id, a cookie). */
   info?: Record<string, string>;
+  /** The server's own counters, read with every stats request. */
+  counters?: () => Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -42,6 +50,8 @@ export async function runChild<Config>(start: (config: Config) => Promise<Starte
   try {
     const config = JSON.parse(process.argv[2] ?? "{}") as Config;
     const server = await start(config);
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     process.on("message", (message: ParentMessage) => {
       if (message.type !== "stats") return;
       const { user, system } = process.cpuUsage();
@@ -50,8 +60,18 @@ export async function runChild<Config>(start: (config: Config) => Promise<Starte
       const { rss, heapUsed, external } = process.memoryUsage();
       send({
         type: "stats",
-        stats: { cpuMicros: user + system, memory: { rss, heapUsed, external } },
+        stats: {
+          cpuMicros: user + system,
+          memory: { rss, heapUsed, external },
+          counters: server.counters?.() ?? {},
+          loopDelay: {
+            p50: loopDelay.percentile(50) / 1e6,
+            p99: loopDelay.percentile(99) / 1e6,
+            max: loopDelay.max / 1e6,
+          },
+        },
       });
+      loopDelay.reset();
     });
     process.once("SIGTERM", () => {
       void server.close().finally(() => process.exit(0));

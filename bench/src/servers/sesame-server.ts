@@ -1,3 +1,4 @@
+import { WriteBatcher } from "@sesame/db";
 import { readEnv, startServer } from "@sesame/server";
 import { addBenchProcedures } from "./bench-procedures.ts";
 import { runChild } from "./child-protocol.ts";
@@ -47,6 +48,7 @@ await runChild<SesameServerConfig>(async (config) => {
   return {
     url: server.url,
     info,
+    counters: () => ({ ...WriteBatcher.totals }),
     close: () => server.close(),
   };
 });

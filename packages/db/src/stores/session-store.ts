@@ -72,6 +72,30 @@ export class SqliteSessionStore implements SessionStore {
         })
         .where(eq(sessions.id, p("id")))
         .prepare(),
+      insertSession: db
+        .insert(sessions)
+        .values({
+          id: p("id"),
+          userId: p("userId"),
+          createdAt: p("createdAt"),
+          lastUsedAt: p("lastUsedAt"),
+          idleExpiresAt: p("idleExpiresAt"),
+          absoluteExpiresAt: p("absoluteExpiresAt"),
+          revokedAt: p("revokedAt"),
+          revokeReason: p("revokeReason"),
+          userAgent: p("userAgent"),
+          ip: p("ip"),
+        })
+        .prepare(),
+      markSessionRevoked: db
+        .update(sessions)
+        .set({ revokedAt: p("now") as never, revokeReason: p("reason") as never })
+        .where(eq(sessions.id, p("id")))
+        .prepare(),
+      insertRevocation: db
+        .insert(sessionRevocations)
+        .values({ sessionId: p("sessionId"), revokedAt: p("revokedAt") })
+        .prepare(),
       dataVersion: sqlite.prepare("PRAGMA data_version").pluck(),
       revocationsAfter: db
         .select()
@@ -82,10 +106,11 @@ export class SqliteSessionStore implements SessionStore {
     };
   }
 
+  /** Prepared statements throughout: building a Drizzle query costs more than running it. */
   create(session: SessionRecord, firstToken: StoredRefreshToken): Promise<void> {
     return this.writes.run(() => {
-      this.db.insert(sessions).values(session).run();
-      this.db.insert(refreshTokens).values(firstToken).run();
+      this.q.insertSession.run({ ...session });
+      this.q.insertToken.run({ ...firstToken });
     });
   }
 
@@ -250,12 +275,8 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   private markRevoked(sessionId: string, reason: RevokeReason, now: number): void {
-    this.db
-      .update(sessions)
-      .set({ revokedAt: now, revokeReason: reason })
-      .where(eq(sessions.id, sessionId))
-      .run();
-    this.db.insert(sessionRevocations).values({ sessionId, revokedAt: now }).run();
+    this.q.markSessionRevoked.run({ now, reason, id: sessionId });
+    this.q.insertRevocation.run({ sessionId, revokedAt: now });
     this.localRevocations++;
   }
 }
