@@ -1,17 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { PasswordHasher } from "@sesame/auth";
 import { BENCH_PASSWORD, type BenchContext } from "./bench-context.ts";
 import { benchKeys } from "./fixtures/signing-keys.ts";
 import { parseOptions, type SectionId } from "./options.ts";
-import { benchmarksDoc } from "./report/benchmarks-doc.ts";
 import { CpuMeter } from "./report/cpu-meter.ts";
 import { describeMachine } from "./report/machine.ts";
 import type { Section } from "./report/section.ts";
-import { svgBarChart } from "./report/svg-bar-chart.ts";
 import { plainTable } from "./report/text-table.ts";
+import { rewriteDocs, writeDocs } from "./report/write-docs.ts";
 import { loginSection, measureLoginStorm } from "./scenarios/login-storm.ts";
 import { measureMemory, memorySection, seedMemoryDatabases } from "./scenarios/memory-footprint.ts";
 import { measureRefreshBounds } from "./scenarios/refresh-bounds.ts";
@@ -28,9 +26,14 @@ import { benchSettings } from "./settings.ts";
 
 /**
  * `pnpm bench [-- --quick]`: runs every scenario of issue #6, prints each
- * table as it completes, and writes docs/benchmarks.md and docs/benchmarks.svg.
+ * table as it completes, and writes docs/benchmarks.md, .svg and .json.
  */
 const options = parseOptions(process.argv.slice(2));
+if (options.reportOnly) {
+  rewriteDocs();
+  console.log("Rewrote docs/benchmarks.md and docs/benchmarks.svg from docs/benchmarks.json.");
+  process.exit(0);
+}
 const started = performance.now();
 const wholeRun = new CpuMeter();
 const workDir = mkdtempSync(join(tmpdir(), "sesame-bench-"));
@@ -91,25 +94,16 @@ const total = sections.flatMap((s) => s.targets).length;
 console.log(`${met} of ${total} targets met; ${Math.round(seconds)} s in all.`);
 
 if (options.write) {
-  const docs = fileURLToPath(new URL("../../docs/", import.meta.url));
-  const order = ["1–2", "3", "4", "5", "6", "7", "8", "9"];
-  sections.sort((a, b) => order.indexOf(a.number) - order.indexOf(b.number));
-  const charts = sections.flatMap((section) => (section.chart ? [section.chart] : []));
-  writeFileSync(join(docs, "benchmarks.svg"), svgBarChart("Sesame benchmarks", charts));
-  writeFileSync(
-    join(docs, "benchmarks.md"),
-    benchmarksDoc(
-      {
-        machine,
-        command: `pnpm bench${options.quick ? " -- --quick" : ""}`,
-        date: new Date().toISOString().slice(0, 10),
-        seconds,
-        othersCores: wholeRun.othersCores(),
-        quick: options.quick,
-      },
-      sections,
-      "benchmarks.svg",
-    ),
+  writeDocs(
+    {
+      machine,
+      command: `pnpm bench${options.quick ? " -- --quick" : ""}`,
+      date: new Date().toISOString().slice(0, 10),
+      seconds,
+      othersCores: wholeRun.othersCores(),
+      quick: options.quick,
+    },
+    sections,
   );
-  console.log("Wrote docs/benchmarks.md and docs/benchmarks.svg.");
+  console.log("Wrote docs/benchmarks.md, docs/benchmarks.svg and docs/benchmarks.json.");
 }

@@ -9,14 +9,22 @@ export interface BenchOptions {
   only: SectionId[];
   /** `--no-write`: print only, leave docs/ alone. */
   write: boolean;
+  /** `--report`: measure nothing; rewrite docs/benchmarks.md and .svg from the last run's docs/benchmarks.json. */
+  reportOnly: boolean;
 }
 
 export function parseOptions(args: string[]): BenchOptions {
-  const options: BenchOptions = { quick: false, only: [...SECTION_IDS], write: true };
+  const options: BenchOptions = {
+    quick: false,
+    only: [...SECTION_IDS],
+    write: true,
+    reportOnly: false,
+  };
   for (const arg of args) {
     if (arg === "--") continue;
     if (arg === "--quick") options.quick = true;
     else if (arg === "--no-write") options.write = false;
+    else if (arg === "--report") options.reportOnly = true;
     else if (arg.startsWith("--only=")) {
       const ids = arg.slice("--only=".length).split(",");
       const unknown = ids.filter((id) => !(SECTION_IDS as readonly string[]).includes(id));

@@ -13,8 +13,13 @@ export interface RunFacts {
   quick: boolean;
 }
 
-/** docs/benchmarks.md: the run, the targets at a glance, then each item with its table and notes. */
-export function benchmarksDoc(run: RunFacts, sections: Section[], chartFile: string): string {
+/** docs/benchmarks.md: the run, the targets at a glance, each item with its table and notes, then the findings. */
+export function benchmarksDoc(
+  run: RunFacts,
+  sections: Section[],
+  chartFile: string,
+  findings: string,
+): string {
   const targets = sections.flatMap((section) =>
     section.targets.map((t) => [
       section.number,
@@ -65,5 +70,6 @@ export function benchmarksDoc(run: RunFacts, sections: Section[], chartFile: str
     for (const note of section.notes) lines.push(`- ${note}`);
     if (section.notes.length > 0) lines.push("");
   }
+  lines.push(findings.trim(), "");
   return `${lines.join("\n").trimEnd()}\n`;
 }

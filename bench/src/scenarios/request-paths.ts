@@ -9,6 +9,7 @@ import { CpuMeter } from "../report/cpu-meter.ts";
 export type PathId =
   | "raw"
   | "standalone"
+  | "honoBare"
   | "sesamePing"
   | "meUnprotected"
   | "meProtected"
@@ -22,7 +23,7 @@ export interface RequestPathResults {
 }
 
 /**
- * Starts the four servers (raw node:http, tRPC standalone, Sesame, better-auth),
+ * Starts the five servers (raw node:http, tRPC standalone, bare Hono, Sesame, better-auth),
  * each in its own process, and measures every path in interleaved rounds, so
  * a slow spell on the machine hits all of them alike. The best round of each
  * path counts: other processes can only ever slow a round down.
@@ -31,7 +32,7 @@ export async function measureRequestPaths(ctx: BenchContext): Promise<RequestPat
   const { settings } = ctx;
   const servers: ChildServer[] = [];
   try {
-    ctx.log("starting raw node:http, tRPC standalone, Sesame and better-auth servers");
+    ctx.log("starting raw node:http, tRPC standalone, bare Hono, Sesame and better-auth servers");
     // One at a time, each added to `servers` at once, so a failed start still stops the others.
     const start = async (entry: string, config: unknown) => {
       const server = await startChildServer(entry, config);
@@ -40,6 +41,7 @@ export async function measureRequestPaths(ctx: BenchContext): Promise<RequestPat
     };
     const raw = await start("raw-http-server", {});
     const standalone = await start("trpc-standalone-server", {});
+    const honoBare = await start("trpc-hono-server", {});
     const sesame = await start("sesame-server", {
       databasePath: join(ctx.workDir, "request-paths.db"),
       signingKeys: ctx.keys.json,
@@ -67,6 +69,7 @@ export async function measureRequestPaths(ctx: BenchContext): Promise<RequestPat
     const specs: Record<PathId, LoadSpec> = {
       raw: { ...base, url: `${raw.url}/`, server: raw },
       standalone: { ...base, url: `${standalone.url}/trpc/bench.ping`, server: standalone },
+      honoBare: { ...base, url: `${honoBare.url}/trpc/bench.ping`, server: honoBare },
       sesamePing: { ...base, url: `${sesame.url}/trpc/bench.ping`, server: sesame },
       // The same Authorization header on both, so both requests carry the same bytes.
       meUnprotected: {

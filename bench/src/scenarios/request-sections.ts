@@ -14,19 +14,20 @@ function othersNote(measured: RequestPathResults): string[] {
 
 /** Items 1–2: the ceiling and the host choice. */
 export function hostSection(measured: RequestPathResults): Section {
-  const { raw, standalone, sesamePing } = measured.results;
+  const { raw, standalone, honoBare, sesamePing } = measured.results;
   const ratio = sesamePing.rps / standalone.rps;
   return {
     number: "1–2",
     title: "The host: raw node:http, tRPC standalone, Sesame's host",
     method:
-      "The trivial query `bench.ping` of Sesame's own router, served by tRPC's standalone adapter and by Sesame's host (Hono + tRPC's fetch adapter on @hono/node-server, with all of Sesame's middleware), against raw node:http answering the same JSON bytes.",
+      "The trivial query `bench.ping` of Sesame's own router, served by tRPC's standalone adapter, by Hono + tRPC's fetch adapter on @hono/node-server with no middleware (the host choice alone), and by Sesame's host (the same, with all of Sesame's middleware: security headers, CORS, body limit, JSON-only, context, error headers), against raw node:http answering the same JSON bytes.",
     table: {
       columns: loadColumns("standalone"),
       rows: [
         loadRow("raw node:http (ceiling)", raw, standalone),
         loadRow("tRPC standalone adapter", standalone, standalone),
-        loadRow("Sesame's host (Hono + fetch adapter)", sesamePing, standalone),
+        loadRow("Hono + fetch adapter, no middleware", honoBare, standalone),
+        loadRow("Sesame's host (Hono + fetch adapter + middleware)", sesamePing, standalone),
       ],
     },
     targets: [
@@ -43,6 +44,7 @@ export function hostSection(measured: RequestPathResults): Section {
       bars: [
         { label: "raw node:http", value: raw.rps },
         { label: "tRPC standalone", value: standalone.rps },
+        { label: "Hono + fetch adapter, bare", value: honoBare.rps },
         { label: "Sesame's host", value: sesamePing.rps, highlight: true },
       ],
     },

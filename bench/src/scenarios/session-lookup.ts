@@ -64,7 +64,7 @@ export function sessionLookupSection(lookup: LookupCosts, verify: VerifyCosts): 
     },
     targets: [],
     notes: [
-      "An in-process SQLite read by primary key is far cheaper than an Ed25519 signature check; the case for stateless access tokens is not CPU per request but that any service holding the public key can check them without the database (and across machines, where a lookup is a network round trip). Sesame gets both: a cached verification costs about as little as the lookup, and revocation stays instant.",
+      `Here a session read by primary key through Sesame's store costs ${formatMicros(lookup.storeFindById)} µs, ${formatRatio(verify.rawCrypto / lookup.storeFindById)} less than one Ed25519 signature check, and a cached verification ${formatMicros(verify.authenticateCached)} µs. In-process SQLite is cheap; the case for signed access tokens is that any service holding the public key checks them with no database at all (across machines a lookup is a network round trip), and the verified-token cache makes repeating the check cost about what a lookup does, while revocation stays instant.`,
     ],
   };
 }
