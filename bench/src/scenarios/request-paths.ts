@@ -25,7 +25,8 @@ export interface RequestPathResults {
 /**
  * Starts the five servers (raw node:http, tRPC standalone, bare Hono, Sesame, better-auth),
  * each in its own process, and measures every path in interleaved rounds, so
- * a slow spell on the machine hits all of them alike. The best round of each
+ * a slow spell on the machine hits all of them alike (every other round in
+ * reverse order, so no path always runs right after the same one). The best round of each
  * path counts: other processes can only ever slow a round down.
  */
 export async function measureRequestPaths(ctx: BenchContext): Promise<RequestPathResults> {
@@ -63,8 +64,8 @@ export async function measureRequestPaths(ctx: BenchContext): Promise<RequestPat
 
     const base = {
       connections: settings.connections,
-      duration: settings.duration,
-      warmup: settings.warmup,
+      duration: settings.paths.duration,
+      warmup: settings.paths.warmup,
     };
     const specs: Record<PathId, LoadSpec> = {
       raw: { ...base, url: `${raw.url}/`, server: raw },
@@ -95,15 +96,17 @@ export async function measureRequestPaths(ctx: BenchContext): Promise<RequestPat
 
     const meter = new CpuMeter();
     const best = {} as Record<PathId, LoadResult>;
-    for (let round = 1; round <= settings.rounds; round++) {
-      for (const id of Object.keys(specs) as PathId[]) {
-        ctx.log(`round ${round}/${settings.rounds}: ${id}`);
+    const ids = Object.keys(specs) as PathId[];
+    for (let round = 1; round <= settings.paths.rounds; round++) {
+      // Every other round runs in reverse, so no path always follows the same neighbour.
+      for (const id of round % 2 === 1 ? ids : [...ids].reverse()) {
+        ctx.log(`round ${round}/${settings.paths.rounds}: ${id}`);
         const result = await loadTest(specs[id]);
         const previous = best[id];
         if (!previous || result.rps > previous.rps) best[id] = result;
       }
     }
-    return { results: best, rounds: settings.rounds, othersCores: meter.othersCores() };
+    return { results: best, rounds: settings.paths.rounds, othersCores: meter.othersCores() };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
   }
