@@ -6,6 +6,7 @@
 // Idempotent: a second run skips every step already done.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,6 +19,9 @@ const env = {
   ...process.env,
   PATH: `${join(toolsDir, "node_modules", ".bin")}:${process.env.PATH}`,
 };
+// argon2 hashes on libuv's thread pool: one thread per core keeps logins at full speed
+// while leaving the event loop a core's share (Node's default of 4 crowds it out on 2 cores).
+env.UV_THREADPOOL_SIZE ??= String(availableParallelism());
 // better-sqlite3 has no prebuilt binary we can download here: node-gyp builds it against the local Node headers.
 if (!env.npm_config_nodedir && existsSync("/usr/include/node/node.h"))
   env.npm_config_nodedir = "/usr";

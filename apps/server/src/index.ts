@@ -6,3 +6,5 @@ export { type Env, envSchema, readEnv } from "./env.ts";
 export type { AppRouter } from "./routers/app-router.ts";
 export { appRouter } from "./routers/app-router.ts";
 export { type RunningServer, type ServerOverrides, startServer } from "./server.ts";
+/** The building blocks for teams extending the API with their own procedures. */
+export { protectedProcedure, publicProcedure, router } from "./trpc/trpc.ts";

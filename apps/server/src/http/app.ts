@@ -1,8 +1,7 @@
 import type { AuthService } from "@sesame/auth";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { httpErrorResponse } from "./http-error.ts";
+import { bodySizeLimit } from "./body-size-limit.ts";
 import { jsonOnly } from "./json-only.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import type { RefreshCookie } from "./refresh-cookie.ts";
@@ -30,25 +29,18 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.get("/healthz", (c) => c.json({ ok: true }, 200, { "cache-control": "no-store" }));
   app.route("/.well-known", wellKnownRoutes(options.issuer, options.jwks));
 
+  const corsHeaders = cors({
+    origin: (origin) => (options.originPolicy.isAllowedCrossOrigin(origin) ? origin : null),
+    credentials: true,
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowHeaders: ["content-type", "authorization", "trpc-accept", "x-trpc-source"],
+    maxAge: 600,
+  });
   app.use(
     "/trpc/*",
-    cors({
-      origin: (origin) => (options.originPolicy.isAllowedCrossOrigin(origin) ? origin : null),
-      credentials: true,
-      allowMethods: ["GET", "POST", "OPTIONS"],
-      allowHeaders: ["content-type", "authorization", "trpc-accept", "x-trpc-source"],
-      maxAge: 600,
-    }),
-    bodyLimit({
-      maxSize: options.bodyLimitBytes,
-      onError: () =>
-        httpErrorResponse(
-          413,
-          "PAYLOAD_TOO_LARGE",
-          "INVALID_INPUT",
-          "The request body is too large.",
-        ),
-    }),
+    // CORS only concerns requests that name an origin; the others skip its header work.
+    (c, next) => (c.req.header("origin") === undefined ? next() : corsHeaders(c, next)),
+    bodySizeLimit(options.bodyLimitBytes),
     jsonOnly(options.refreshCookie),
   );
   app.all("/trpc/*", trpcEndpoint(options));

@@ -86,3 +86,35 @@ describe("access tokens", () => {
     }
   });
 });
+
+describe("EdDSA signing through node:crypto", () => {
+  it("produces exactly the token jose's SignJWT produces for the same header, claims and key", async () => {
+    const { SignJWT } = await import("jose");
+    const { signToken, ACCESS_TOKEN } = await import("../../src/index.ts");
+    const ring = await testKeyRing("EdDSA");
+    const subject = { userId: "u", sessionId: "s", extraClaims: { role: "user" } };
+    const ours = await signToken(
+      ACCESS_TOKEN,
+      ring,
+      TEST_CONFIG,
+      subject,
+      "jti-1",
+      1_700_000_000,
+      1_700_000_600,
+    );
+    const key = ring.signingKey();
+    const theirs = await new SignJWT({
+      sid: "s",
+      role: "user",
+      iss: TEST_CONFIG.issuer,
+      aud: "sesame",
+      sub: "u",
+      jti: "jti-1",
+      iat: 1_700_000_000,
+      exp: 1_700_000_600,
+    })
+      .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: key.kid })
+      .sign(key.key);
+    expect(ours).toBe(theirs);
+  });
+});

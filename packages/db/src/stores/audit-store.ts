@@ -1,18 +1,34 @@
 import type { AuditEventType, AuditRecord, AuditStore } from "@sesame/auth";
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { auditEvents } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
 
 export class SqliteAuditStore implements AuditStore {
+  /** Prepared once: one audit insert rides along with every login, refresh and logout. */
+  private readonly insert;
+
   constructor(
     private readonly db: Db,
     private readonly writes: WriteBatcher,
-  ) {}
+  ) {
+    const p = sql.placeholder;
+    this.insert = db
+      .insert(auditEvents)
+      .values({
+        type: p("type"),
+        at: p("at"),
+        userId: p("userId"),
+        sessionId: p("sessionId"),
+        ip: p("ip"),
+        userAgent: p("userAgent"),
+      })
+      .prepare();
+  }
 
   append(event: AuditRecord): Promise<void> {
     return this.writes.run(() => {
-      this.db.insert(auditEvents).values(event).run();
+      this.insert.run({ ...event });
     });
   }
 
