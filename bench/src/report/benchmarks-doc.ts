@@ -57,11 +57,15 @@ export function benchmarksDoc(
     "the HTTP paths of items 1–3 and 9 are measured in interleaved rounds and the best",
     "round counts, because other processes can only slow a round down. The column",
     "`server CPU µs/req` is the CPU time of the server process (all its threads) per",
-    "answered request, which hardly depends on what else the machine does.",
+    "answered request, which moves less with other load on the machine than req/s does.",
     "",
     "## Targets",
     "",
-    markdownTable({ columns: ["item", "target", "this run", ""], rows: targets }),
+    markdownTable({
+      columns: ["item", "target", "this run", "status"],
+      rows: targets,
+      textColumns: 4,
+    }),
     "",
   ];
   for (const section of sections) {

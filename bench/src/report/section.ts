@@ -14,6 +14,8 @@ export interface Section {
 
 export interface Table {
   columns: string[];
+  /** Leading columns that hold text (left-aligned); the rest hold numbers. Default 1. */
+  textColumns?: number;
   /** Cells already formatted; one array per row, as long as `columns`. */
   rows: string[][];
 }

@@ -1,10 +1,11 @@
 import type { Table } from "./section.ts";
 
-/** A GitHub-flavoured Markdown table; the first column is left-aligned, the others (numbers) right-aligned. */
+/** A GitHub-flavoured Markdown table; text columns left-aligned, numbers right-aligned. */
 export function markdownTable(table: Table): string {
   const escapeCell = (cell: string) => cell.replaceAll("|", "\\|");
   const header = `| ${table.columns.map(escapeCell).join(" | ")} |`;
-  const rule = `|${table.columns.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`;
+  const text = table.textColumns ?? 1;
+  const rule = `|${table.columns.map((_, i) => (i < text ? " --- " : " ---: ")).join("|")}|`;
   const rows = table.rows.map((row) => `| ${row.map(escapeCell).join(" | ")} |`);
   return [header, rule, ...rows].join("\n");
 }

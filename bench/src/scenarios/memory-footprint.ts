@@ -146,6 +146,15 @@ export function memorySection(runs: MemoryRun[]): Section {
         met: ratio <= 1.15,
       },
     ],
+    chart: {
+      title: "Server memory after load",
+      unit: "MB RSS",
+      bars: runs.map((run) => ({
+        label: `${formatCount(run.seeded.sessions)} sessions`,
+        value: run.afterLoad.rss / 1e6,
+        highlight: run === many,
+      })),
+    },
     notes: [
       `Load: \`user.me\` with ${formatCount(runs[0]?.tokens ?? 0)} access tokens of seeded sessions spread over the table, round robin, so both servers verify and cache the same number of tokens and read users from all over the table. Many requests carry a token the server has not verified yet, so the req/s column mixes the cached and the uncached path.`,
       "What the server keeps in memory does not depend on the sessions stored: the verified-token cache is bounded (10,000 entries), revoked session ids are kept only until their last access token expires, and SQLite's page cache is bounded (its default 2 MB).",

@@ -117,7 +117,7 @@ export function peerSection(measured: RequestPathResults): Section {
     ],
     notes: othersNote(measured),
     chart: {
-      title: "Who is calling? (an authenticated request)",
+      title: "An authenticated request: better-auth vs Sesame",
       unit: "req/s",
       bars: [
         { label: "better-auth get-session", value: betterAuth.rps },

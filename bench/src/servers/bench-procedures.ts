@@ -1,8 +1,5 @@
-import { appRouter } from "@sesame/server";
+import { appRouter, publicProcedure } from "@sesame/server";
 import { type AnyTRPCProcedure, TRPCError } from "@trpc/server";
-// The server's index exports only its public surface; the bench needs the
-// procedure builder `user.me` itself is built on, so it reads it from source.
-import { publicProcedure } from "../../../apps/server/src/trpc/trpc.ts";
 import { PING_DATA } from "./ping-body.ts";
 
 /**

@@ -1,5 +1,6 @@
 import { WriteBatcher } from "@sesame/db";
 import { readEnv, startServer } from "@sesame/server";
+import { mainThreadCpuMicros } from "../report/cpu-meter.ts";
 import { addBenchProcedures } from "./bench-procedures.ts";
 import { runChild } from "./child-protocol.ts";
 
@@ -48,7 +49,7 @@ await runChild<SesameServerConfig>(async (config) => {
   return {
     url: server.url,
     info,
-    counters: () => ({ ...WriteBatcher.totals }),
+    counters: () => ({ ...WriteBatcher.totals, mainThreadCpuUs: mainThreadCpuMicros() ?? 0 }),
     close: () => server.close(),
   };
 });

@@ -1,8 +1,8 @@
 import { createAdaptorServer } from "@hono/node-server";
 import { appRouter } from "@sesame/server";
+import type { inferRouterContext } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
-import type { Context } from "../../../apps/server/src/trpc/context.ts";
 import { addBenchProcedures } from "./bench-procedures.ts";
 import { runChild } from "./child-protocol.ts";
 import { closeServer, listenOnLoopback } from "./listen.ts";
@@ -21,7 +21,7 @@ await runChild(async () => {
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
-      createContext: () => ({}) as Context,
+      createContext: () => ({}) as inferRouterContext<typeof appRouter>,
     }),
   );
   const server = createAdaptorServer({ fetch: app.fetch });

@@ -1,6 +1,6 @@
 import { appRouter } from "@sesame/server";
+import type { inferRouterContext } from "@trpc/server";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
-import type { Context } from "../../../apps/server/src/trpc/context.ts";
 import { addBenchProcedures } from "./bench-procedures.ts";
 import { runChild } from "./child-protocol.ts";
 import { closeServer, listenOnLoopback } from "./listen.ts";
@@ -16,7 +16,7 @@ await runChild(async () => {
   const server = createHTTPServer({
     router: appRouter,
     basePath: "/trpc/",
-    createContext: () => ({}) as Context,
+    createContext: () => ({}) as inferRouterContext<typeof appRouter>,
   });
   const url = await listenOnLoopback(server);
   return { url, close: () => closeServer(server) };
