@@ -97,7 +97,7 @@ export function refreshSection(result: RefreshResult, bounds: RefreshBounds): Se
   const notes = [
     `${result.clients} clients, ${result.brokenChains === 0 ? "every chain intact to the end" : `${result.brokenChains} chains refused at some point`}.`,
     `One durable commit (WAL, synchronous=FULL) takes ${formatMs(bounds.commitMs)} ms on this disk, and better-sqlite3 waits for it on the event loop; group commit shares it among every write of one event-loop turn, and a rotation makes two writes (the rotation, then its audit event).`,
-    `Signing one token through jose (WebCrypto on libuv's pool) costs ${signCost(bounds.joseSign)} with 50 in flight; node:crypto's one-shot \`sign\` on the same bytes costs ${signCost(bounds.nodeSign)}${bounds.sameToken ? ", and yields the identical token" : " (the tokens differ: check the encoding)"}. A rotation signs two tokens and verifies one.`,
+    `Signing one token with jose's SignJWT (WebCrypto, a job on libuv's pool) costs ${signCost(bounds.joseSign)} with 50 in flight; Sesame's \`signToken\` (node:crypto's one-shot \`sign\`) costs ${signCost(bounds.sesameSign)}${bounds.sameToken ? ", and yields the identical token" : " (the tokens differ: check the encoding)"}. A rotation signs two tokens and verifies one (through jose).`,
   ];
   if (result.othersCores !== undefined) {
     notes.push(
