@@ -41,7 +41,7 @@ export function benchmarksDoc(
     "",
     "## The run",
     "",
-    `- Command: \`${run.command}\`${run.quick ? " (quick smoke run: short and small, figures are rough)" : ""}`,
+    `- Command: \`${run.command}\`${run.quick ? " (quick smoke run: short and small, figures are rough)" : ""}; a smoke run of every scenario is \`pnpm bench -- --quick\` (about a minute, prints only)`,
     `- Date: ${run.date}; wall time ${Math.round(run.seconds)} s`,
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memory}; ${m.os}`,
     `- Node ${m.node} (OpenSSL ${m.openssl})`,
