@@ -30,13 +30,7 @@ export class Accounts {
       disabledAt: null,
     };
     if ((await storage.users.create(user)) === "email_taken") throw new AuthError("EMAIL_TAKEN");
-    const issued = await startSession(this.deps, user, meta);
-    await this.deps.audit.record(
-      "register",
-      { userId: user.id, sessionId: issued.sessionId },
-      meta,
-    );
-    return issued;
+    return startSession(this.deps, user, meta, "register");
   }
 
   /**
@@ -64,13 +58,7 @@ export class Accounts {
     await attempt.succeeded();
     // Said only to someone who proved the password.
     if (user.disabledAt !== null) throw new AuthError("ACCOUNT_DISABLED");
-    const issued = await startSession(this.deps, user, meta);
-    await this.deps.audit.record(
-      "login_succeeded",
-      { userId: user.id, sessionId: issued.sessionId },
-      meta,
-    );
-    return issued;
+    return startSession(this.deps, user, meta, "login_succeeded");
   }
 
   async me(userId: string): Promise<User> {

@@ -14,6 +14,7 @@ export async function startSession(
   deps: AuthDeps,
   user: UserRecord,
   meta: RequestMeta,
+  event: "register" | "login_succeeded",
 ): Promise<IssuedTokens> {
   const { config, clock, ids } = deps;
   const now = clock.now();
@@ -23,7 +24,8 @@ export async function startSession(
   const subject = { userId: user.id, sessionId };
 
   const refreshToken = await deps.refreshTokens.issue(subject, now, idleExpiresAt);
-  await deps.storage.sessions.create(
+  // The session and its audit event are queued in the same event-loop turn, so they share one durable commit.
+  const created = deps.storage.sessions.create(
     {
       id: sessionId,
       userId: user.id,
@@ -44,6 +46,8 @@ export async function startSession(
       expiresAt: idleExpiresAt,
     },
   );
+  const recorded = deps.audit.record(event, subject, meta);
+  await Promise.all([created, recorded]);
   const access = await deps.accessTokens.issue({ ...subject, role: user.role }, absoluteExpiresAt);
   return {
     accessToken: access.token,

@@ -33,12 +33,15 @@ export class LoginThrottle {
   async begin(email: string, ip: string | null): Promise<LoginAttempt> {
     const keys = this.keysFor(email, ip);
     const release = await this.accounts.acquire(email);
+    let accountHasFailures: boolean;
     try {
       const now = this.clock.now();
-      const retryAt = this.retryAtOf(await this.store.read(keys, now), now);
+      const counters = await this.store.read(keys, now);
+      const retryAt = this.retryAtOf(counters, now);
       if (retryAt !== undefined) {
         throw new AuthError("RATE_LIMITED", { retryAt: Math.ceil(retryAt / 1000) });
       }
+      accountHasFailures = (counters[0]?.failures ?? 0) > 0;
     } catch (error) {
       release();
       throw error;
@@ -55,7 +58,11 @@ export class LoginThrottle {
       }
     };
     return {
-      succeeded: () => settle(() => (account ? this.store.clear(account.key) : Promise.resolve())),
+      // Most logins have nothing to reset: skip the write (and its durable commit) then.
+      succeeded: () =>
+        settle(() =>
+          account && accountHasFailures ? this.store.clear(account.key) : Promise.resolve(),
+        ),
       failed: () => settle(() => this.store.recordFailure(keys, this.clock.now())),
     };
   }
