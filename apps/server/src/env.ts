@@ -37,6 +37,7 @@ export const envSchema = z.object({
   REFRESH_REUSE_GRACE: count(AUTH_DEFAULTS.refreshReuseGrace),
   CLOCK_TOLERANCE: count(AUTH_DEFAULTS.clockTolerance),
   JWT_AUDIENCE: z.string().min(1).default(AUTH_DEFAULTS.audience),
+  AUDIT_RETENTION: seconds(AUTH_DEFAULTS.auditRetention),
 
   SIGNING_ALG: z.enum(SIGNING_ALGORITHMS).default("EdDSA"),
   /** Where generated keys are kept (mode 0600) when SIGNING_KEYS is not set. */

@@ -92,6 +92,7 @@ export async function startServer(
       sessionAbsoluteTtl: env.SESSION_ABSOLUTE_TTL,
       refreshReuseGrace: env.REFRESH_REUSE_GRACE,
       clockTolerance: env.CLOCK_TOLERANCE,
+      auditRetention: env.AUDIT_RETENTION,
       throttle: {
         accountFreeFailures: env.LOGIN_FREE_FAILURES,
         accountBaseDelay: 1,
@@ -126,10 +127,13 @@ export async function startServer(
   });
   handler = (request, bindings) => app.fetch(request, bindings);
 
-  const purgeTimer = setInterval(
-    () => void auth.purgeDeadSessions().catch(() => {}),
-    60 * 60 * 1000,
-  );
+  // Housekeeping now and hourly; a failure is logged and retried next hour.
+  const purge = () =>
+    void auth
+      .purgeExpired()
+      .catch((error) => log(`Housekeeping failed: ${(error as Error).message}`));
+  purge();
+  const purgeTimer = setInterval(purge, 60 * 60 * 1000);
   purgeTimer.unref();
 
   const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;

@@ -12,6 +12,8 @@ export interface AuthConfig {
   /** Seconds in which the immediate parent of the current refresh token still yields its successor. */
   refreshReuseGrace: number;
   clockTolerance: number;
+  /** Seconds security events are kept in the audit log. */
+  auditRetention: number;
   throttle: ThrottleConfig;
 }
 
@@ -50,6 +52,7 @@ export const AUTH_DEFAULTS = {
   sessionAbsoluteTtl: 30 * 24 * 60 * 60,
   refreshReuseGrace: 10,
   clockTolerance: 30,
+  auditRetention: 90 * 24 * 60 * 60,
   throttle: DEFAULT_THROTTLE,
 } satisfies Omit<AuthConfig, "issuer">;
 

@@ -83,11 +83,19 @@ export class AuthService {
     }));
   }
 
-  /** Deletes sessions (and their tokens) that ended long enough ago that no token of theirs can matter. */
-  purgeDeadSessions(): Promise<number> {
-    const { config } = this.deps;
+  /**
+   * Housekeeping the server runs hourly: deletes sessions (and their tokens)
+   * that ended long enough ago that no token of theirs can matter, and audit
+   * events past their retention.
+   */
+  async purgeExpired(): Promise<{ sessions: number; auditEvents: number }> {
+    const { config, clock, storage } = this.deps;
+    const now = clock.now();
     const retainMs = (config.accessTokenTtl + config.clockTolerance) * 1000 + 24 * 60 * 60 * 1000;
-    return this.deps.storage.sessions.purgeDead(this.deps.clock.now(), retainMs);
+    return {
+      sessions: await storage.sessions.purgeDead(now, retainMs),
+      auditEvents: await storage.audit.purgeBefore(now - config.auditRetention * 1000),
+    };
   }
 
   /** Forget cached token verifications; the server calls this when keys change. */

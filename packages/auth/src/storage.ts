@@ -164,4 +164,6 @@ export interface AuditRecord {
 export interface AuditStore {
   append(event: AuditRecord): Promise<void>;
   listForUser(userId: string, limit: number): Promise<Array<AuditRecord & { id: number }>>;
+  /** Deletes events older than `before`; answers how many. */
+  purgeBefore(before: number): Promise<number>;
 }

@@ -63,8 +63,20 @@ describe("the SQLite database", () => {
     const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
     await auth.sessions.logout(pair.user.id, pair.sessionId, META);
     clock.advance(2 * 24 * 3600 * 1000);
-    expect(await auth.purgeDeadSessions()).toBe(1);
+    expect((await auth.purgeExpired()).sessions).toBe(1);
     expect(storage.sqlite.prepare("SELECT count(*) FROM refresh_tokens").pluck().get()).toBe(0);
+  });
+
+  it("keeps audit events for their retention (90 days), then purges them", async () => {
+    const storage = openStorage(freshDatabaseFile());
+    const { auth, clock } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    clock.advance(89 * 24 * 3600 * 1000);
+    expect((await auth.purgeExpired()).auditEvents).toBe(0);
+    expect(await auth.auditLog(pair.user.id)).toHaveLength(1);
+    clock.advance(2 * 24 * 3600 * 1000);
+    expect((await auth.purgeExpired()).auditEvents).toBe(1);
+    expect(await auth.auditLog(pair.user.id)).toEqual([]);
   });
 
   it("group commit: one failing write does not undo the others in its batch", async () => {

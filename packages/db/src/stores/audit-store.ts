@@ -1,5 +1,5 @@
 import type { AuditEventType, AuditRecord, AuditStore } from "@sesame/auth";
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { auditEvents } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
@@ -30,6 +30,12 @@ export class SqliteAuditStore implements AuditStore {
     return this.writes.run(() => {
       this.insert.run({ ...event });
     });
+  }
+
+  purgeBefore(before: number): Promise<number> {
+    return this.writes.run(
+      () => this.db.delete(auditEvents).where(lt(auditEvents.at, before)).run().changes,
+    );
   }
 
   async listForUser(userId: string, limit: number): Promise<Array<AuditRecord & { id: number }>> {
