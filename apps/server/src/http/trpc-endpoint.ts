@@ -36,22 +36,23 @@ export function trpcEndpoint(options: TrpcEndpointOptions) {
 function errorHeaders(
   errors: ReadonlyArray<{ code: string; cause?: unknown }>,
   nowMs: number,
-): Headers {
-  const headers = new Headers({ "cache-control": "no-store" });
+): Record<string, string> {
+  // A plain object, not a Headers instance: most responses carry no error, and this runs for each.
+  const headers: Record<string, string> = { "cache-control": "no-store" };
   for (const error of errors) {
     const cause = error.cause;
     if (!(cause instanceof AuthError)) continue;
     if (cause.code === "RATE_LIMITED" && cause.details.retryAt !== undefined) {
       const seconds = Math.max(1, cause.details.retryAt - Math.floor(nowMs / 1000));
-      headers.set("retry-after", String(seconds));
+      headers["retry-after"] = String(seconds);
     }
-    if (cause.code === "TOKEN_MISSING") headers.set("www-authenticate", 'Bearer realm="sesame"');
+    if (cause.code === "TOKEN_MISSING") headers["www-authenticate"] = 'Bearer realm="sesame"';
     if (
       cause.code === "TOKEN_INVALID" ||
       cause.code === "TOKEN_EXPIRED" ||
       cause.code === "SESSION_REVOKED"
     ) {
-      headers.set("www-authenticate", 'Bearer realm="sesame", error="invalid_token"');
+      headers["www-authenticate"] = 'Bearer realm="sesame", error="invalid_token"';
     }
   }
   return headers;
