@@ -6,7 +6,14 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { logIn, PASSWORD, signUp } from "../test/support/app-driver.ts";
+import {
+  activityList,
+  devicesList,
+  fillLogIn,
+  logIn,
+  PASSWORD,
+  signUp,
+} from "../test/support/app-driver.ts";
 import buildWebApp from "../test/support/build-web-app.ts";
 import { DESKTOP, launchChromium, openContext, PHONE } from "../test/support/chromium.ts";
 import { type SesameApp, startSesameApp } from "../test/support/sesame-app.ts";
@@ -16,6 +23,9 @@ const OTHER_DEVICES = [
   "Mozilla/5.0 (iPhone; CPU iPhone OS 18_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.2 Mobile/15E148 Safari/604.1",
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:134.0) Gecko/20100101 Firefox/134.0",
 ];
+/** Someone else's phone, guessing the password. */
+const STRANGER =
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
 
 async function shoot(page: Page, name: string, width: string): Promise<void> {
   // No hover effect where the last click happened; fonts loaded before the picture.
@@ -57,6 +67,23 @@ async function screenshotsAt(
     .nth(2)
     .waitFor();
   await shoot(page, "devices", width);
+
+  // Activity worth a look: a wrong password from elsewhere, a device signed out from here.
+  const stranger = await browser.newContext({ baseURL: app.url, userAgent: STRANGER });
+  const strangerPage = await stranger.newPage();
+  await strangerPage.goto("/login");
+  await fillLogIn(strangerPage, email, "is it hunter2");
+  await strangerPage.getByText("That email and password don't match").waitFor();
+  await stranger.close();
+  await devicesList(page)
+    .getByRole("button", { name: /^Sign out Safari on iOS/ })
+    .click();
+  await page.getByText("Signed out Safari on iOS.").waitFor();
+  await page.getByRole("link", { name: "Activity", exact: true }).click();
+  // A reload, as people do: its session refresh is counted, not listed.
+  await page.reload();
+  await activityList(page).getByRole("listitem").nth(4).waitFor();
+  await shoot(page, "activity", width);
 
   await page.getByRole("link", { name: "Password", exact: true }).click();
   await page.getByLabel("Current password", { exact: true }).fill(PASSWORD);

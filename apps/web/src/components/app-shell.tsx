@@ -10,6 +10,7 @@ const NAV = [
   { to: "/account", label: "Account" },
   { to: "/devices", label: "Devices" },
   { to: "/password", label: "Password" },
+  { to: "/activity", label: "Activity" },
 ];
 
 /** The frame of every signed-in page: brand, navigation, log out. */

@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from "react-router";
 import { AppShell } from "../components/app-shell.tsx";
 import { AccountPage } from "../pages/account-page.tsx";
+import { ActivityPage } from "../pages/activity-page.tsx";
 import { ChangePasswordPage } from "../pages/change-password-page.tsx";
 import { DevicesPage } from "../pages/devices-page.tsx";
 import { LogInPage } from "../pages/log-in-page.tsx";
@@ -19,6 +20,7 @@ export function AppRoutes() {
           <Route path="/account" element={<AccountPage />} />
           <Route path="/devices" element={<DevicesPage />} />
           <Route path="/password" element={<ChangePasswordPage />} />
+          <Route path="/activity" element={<ActivityPage />} />
         </Route>
       </Route>
       <Route path="*" element={<Navigate to="/account" replace />} />

@@ -12,6 +12,9 @@ export const loginHeading = (page: Page): Locator =>
 export const devicesList = (page: Page): Locator =>
   page.getByRole("list", { name: "Signed-in devices" });
 
+export const activityList = (page: Page): Locator =>
+  page.getByRole("list", { name: "Security events" });
+
 export async function signUp(page: Page, email: string, name = "Ada Lovelace"): Promise<void> {
   await page.goto("/signup");
   await page.getByLabel("Name (optional)", { exact: true }).fill(name);

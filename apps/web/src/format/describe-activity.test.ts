@@ -1,0 +1,125 @@
+import { AUDIT_EVENT_TYPES } from "@sesame/auth/contracts";
+import { describe, expect, it } from "vitest";
+import {
+  type ActivityEvent,
+  describeActivity,
+  isFromSession,
+  sessionUserAgents,
+  visibleActivity,
+} from "./describe-activity.ts";
+
+const event = (type: string, sessionId: string | null = null, userAgent: string | null = null) =>
+  ({ type, sessionId, userAgent }) satisfies ActivityEvent;
+
+describe("describeActivity", () => {
+  it("says every event type in plain words", () => {
+    const titles = Object.fromEntries(
+      AUDIT_EVENT_TYPES.map((type) => [type, describeActivity(type).title]),
+    );
+    expect(titles).toEqual({
+      register: "Account created",
+      login_succeeded: "Signed in",
+      login_failed: "Wrong password entered",
+      login_throttled: "Sign-in attempts paused",
+      refresh: "Session refreshed",
+      refresh_reuse_detected: "Someone reused an old sign-in token; that session was ended",
+      logout: "Signed out",
+      logout_all: "Signed out everywhere",
+      session_revoked: "A device was signed out",
+      password_changed: "Password changed",
+      account_disabled: "Account disabled",
+    });
+    // No two kinds of event read the same.
+    expect(new Set(Object.values(titles)).size).toBe(AUDIT_EVENT_TYPES.length);
+  });
+
+  it("marks the events worth a second look", () => {
+    const tones = Object.fromEntries(
+      AUDIT_EVENT_TYPES.map((type) => [type, describeActivity(type).tone]),
+    );
+    expect(tones).toMatchObject({
+      login_succeeded: "routine",
+      refresh: "routine",
+      login_failed: "notice",
+      login_throttled: "notice",
+      refresh_reuse_detected: "alarm",
+      account_disabled: "alarm",
+    });
+  });
+
+  it("explains what could worry, and says what to do about a reused token", () => {
+    expect(describeActivity("login_failed").detail).toBe(
+      "Someone tried to sign in with the wrong password.",
+    );
+    expect(describeActivity("password_changed").detail).toBe("Every other device was signed out.");
+    expect(describeActivity("refresh_reuse_detected").detail).toBe(
+      "If you don't recognise this, change your password.",
+    );
+    expect(describeActivity("login_succeeded").detail).toBeUndefined();
+  });
+
+  it("names the device whose session the event ended, when it is known", () => {
+    expect(describeActivity("session_revoked", "Firefox on Windows").detail).toBe(
+      "Signed out: Firefox on Windows.",
+    );
+    expect(describeActivity("session_revoked").detail).toBeUndefined();
+    expect(describeActivity("refresh_reuse_detected", "Safari on iOS").detail).toBe(
+      "That session was on Safari on iOS. If you don't recognise this, change your password.",
+    );
+    // Other events ended no other session: the device changes nothing.
+    expect(describeActivity("logout", "Chrome on Linux")).toEqual(describeActivity("logout"));
+  });
+
+  it("still says something for an event type this app does not know yet", () => {
+    expect(describeActivity("passkey_added")).toEqual({ title: "Security event", tone: "routine" });
+    expect(describeActivity("toString").title).toBe("Security event");
+  });
+});
+
+describe("sessionUserAgents", () => {
+  it("takes each session's user agent from the sign-up or sign-in that began it", () => {
+    const agents = sessionUserAgents([
+      event("session_revoked", "s2", "Chrome UA"),
+      event("refresh", "s2", "Chrome UA"),
+      event("login_succeeded", "s2", "Firefox UA"),
+      event("login_failed", null, "Curl UA"),
+      event("register", "s1", null),
+    ]);
+    expect([...agents]).toEqual([
+      ["s2", "Firefox UA"],
+      ["s1", null],
+    ]);
+  });
+});
+
+describe("isFromSession", () => {
+  it("marks what the current session did, not what was done to another session", () => {
+    expect(isFromSession(event("login_succeeded", "s1"), "s1")).toBe(true);
+    expect(isFromSession(event("refresh", "s1"), "s1")).toBe(true);
+    expect(isFromSession(event("login_succeeded", "s2"), "s1")).toBe(false);
+    expect(isFromSession(event("login_failed", null), "s1")).toBe(false);
+    expect(isFromSession(event("session_revoked", "s1"), "s1")).toBe(false);
+    expect(isFromSession(event("login_failed", null), undefined)).toBe(false);
+  });
+});
+
+describe("visibleActivity", () => {
+  const events = [
+    event("refresh", "s1"),
+    event("login_succeeded", "s1"),
+    event("refresh", "s0"),
+    event("login_failed"),
+  ];
+
+  it("hides session refreshes and counts them", () => {
+    const { shown, refreshes } = visibleActivity(events, false);
+    expect(shown.map((e) => e.type)).toEqual(["login_succeeded", "login_failed"]);
+    expect(refreshes).toBe(2);
+  });
+
+  it("shows everything, in the same order, when asked", () => {
+    const { shown, refreshes } = visibleActivity(events, true);
+    expect(shown).toEqual(events);
+    expect(refreshes).toBe(2);
+  });
+});

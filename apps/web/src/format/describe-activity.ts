@@ -1,0 +1,107 @@
+import type { AuditEventType } from "@sesame/auth/contracts";
+
+/** How much an event deserves a second look: most are routine, a few are worth checking. */
+export type ActivityTone = "routine" | "notice" | "alarm";
+
+export interface ActivityDescription {
+  title: string;
+  /** A sentence more, where the title alone could puzzle or worry. */
+  detail?: string;
+  tone: ActivityTone;
+}
+
+/** What `audit.list` needs to hold for the words; the server's `AuditEvent` fits. */
+export interface ActivityEvent {
+  type: string;
+  sessionId: string | null;
+  userAgent: string | null;
+}
+
+const DESCRIPTIONS: Record<AuditEventType, ActivityDescription> = {
+  register: { title: "Account created", tone: "routine" },
+  login_succeeded: { title: "Signed in", tone: "routine" },
+  login_failed: {
+    title: "Wrong password entered",
+    detail: "Someone tried to sign in with the wrong password.",
+    tone: "notice",
+  },
+  login_throttled: {
+    title: "Sign-in attempts paused",
+    detail: "Too many wrong passwords in a row, so signing in was paused for a while.",
+    tone: "notice",
+  },
+  refresh: { title: "Session refreshed", tone: "routine" },
+  refresh_reuse_detected: {
+    title: "Someone reused an old sign-in token; that session was ended",
+    detail: "If you don't recognise this, change your password.",
+    tone: "alarm",
+  },
+  logout: { title: "Signed out", tone: "routine" },
+  logout_all: {
+    title: "Signed out everywhere",
+    detail: "Every device was signed out.",
+    tone: "routine",
+  },
+  session_revoked: { title: "A device was signed out", tone: "routine" },
+  password_changed: {
+    title: "Password changed",
+    detail: "Every other device was signed out.",
+    tone: "routine",
+  },
+  account_disabled: {
+    title: "Account disabled",
+    detail: "An administrator disabled the account and every device was signed out.",
+    tone: "alarm",
+  },
+};
+
+const isKnownType = (type: string): type is AuditEventType => Object.hasOwn(DESCRIPTIONS, type);
+
+/**
+ * A security event in plain words. `endedDevice` names the device whose
+ * session the event ended ("Firefox on Windows"), when it is known: a device
+ * signed out from elsewhere, or a session ended for a reused token.
+ */
+export function describeActivity(type: string, endedDevice?: string): ActivityDescription {
+  // A server newer than this app may know more kinds of event.
+  if (!isKnownType(type)) return { title: "Security event", tone: "routine" };
+  const description = DESCRIPTIONS[type];
+  if (!endedDevice) return description;
+  if (type === "session_revoked") return { ...description, detail: `Signed out: ${endedDevice}.` };
+  if (type === "refresh_reuse_detected")
+    return { ...description, detail: `That session was on ${endedDevice}. ${description.detail}` };
+  return description;
+}
+
+/** Event types whose `sessionId` is a session the event ended, not the one that acted. */
+const ENDS_ANOTHER_SESSION = new Set(["session_revoked", "refresh_reuse_detected"]);
+
+/**
+ * The user agent of each session as the event that began it recorded it
+ * (sign-up or sign-in), for naming a session that an event ended.
+ */
+export function sessionUserAgents(events: readonly ActivityEvent[]): Map<string, string | null> {
+  const agents = new Map<string, string | null>();
+  for (const event of events) {
+    if (event.sessionId && (event.type === "login_succeeded" || event.type === "register"))
+      agents.set(event.sessionId, event.userAgent);
+  }
+  return agents;
+}
+
+/** Whether the event was made by the session this browser is using now. */
+export const isFromSession = (event: ActivityEvent, sessionId: string | undefined): boolean =>
+  sessionId !== undefined && event.sessionId === sessionId && !ENDS_ANOTHER_SESSION.has(event.type);
+
+/**
+ * Session refreshes happen on every page load and every few minutes of use:
+ * they are hidden unless asked for, and counted so the toggle can say how many.
+ */
+export function visibleActivity<E extends ActivityEvent>(
+  events: readonly E[],
+  showRefreshes: boolean,
+): { shown: E[]; refreshes: number } {
+  const refreshes = events.filter((event) => event.type === "refresh").length;
+  const shown = showRefreshes ? [...events] : events.filter((event) => event.type !== "refresh");
+  return { shown, refreshes };
+}
