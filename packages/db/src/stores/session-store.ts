@@ -7,18 +7,13 @@ import type {
   SessionStore,
   StoredRefreshToken,
 } from "@sesame/auth";
-import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import type { SqliteDatabase } from "../open-database.ts";
-import { refreshTokens, sessionRevocations, sessions } from "../schema.ts";
+import { sessionRevocations, sessions } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
-
-type SessionRow = typeof sessions.$inferSelect;
-
-const toRecord = (row: SessionRow): SessionRecord => ({
-  ...row,
-  revokeReason: row.revokeReason as RevokeReason | null,
-});
+import { rotateInTransaction } from "./rotate-in-transaction.ts";
+import { prepareSessionStatements, toSessionRecord } from "./session-statements.ts";
 
 export class SqliteSessionStore implements SessionStore {
   private readonly q;
@@ -31,79 +26,7 @@ export class SqliteSessionStore implements SessionStore {
     sqlite: SqliteDatabase,
     private readonly writes: WriteBatcher,
   ) {
-    const p = sql.placeholder;
-    this.q = {
-      sessionById: db
-        .select()
-        .from(sessions)
-        .where(eq(sessions.id, p("id")))
-        .prepare(),
-      tokenByHash: db
-        .select()
-        .from(refreshTokens)
-        .where(eq(refreshTokens.tokenHash, p("hash")))
-        .prepare(),
-      markTokenUsed: db
-        .update(refreshTokens)
-        .set({
-          usedAt: p("now") as never,
-          replacedByHash: p("successor") as never,
-          successorSealed: p("sealed") as never,
-        })
-        .where(eq(refreshTokens.tokenHash, p("hash")))
-        .prepare(),
-      insertToken: db
-        .insert(refreshTokens)
-        .values({
-          tokenHash: p("tokenHash"),
-          sessionId: p("sessionId"),
-          parentHash: p("parentHash"),
-          issuedAt: p("issuedAt"),
-          expiresAt: p("expiresAt"),
-        })
-        .prepare(),
-      touchSession: db
-        .update(sessions)
-        .set({
-          lastUsedAt: p("now") as never,
-          idleExpiresAt: p("idleExpiresAt") as never,
-          ip: p("ip") as never,
-          userAgent: p("userAgent") as never,
-        })
-        .where(eq(sessions.id, p("id")))
-        .prepare(),
-      insertSession: db
-        .insert(sessions)
-        .values({
-          id: p("id"),
-          userId: p("userId"),
-          createdAt: p("createdAt"),
-          lastUsedAt: p("lastUsedAt"),
-          idleExpiresAt: p("idleExpiresAt"),
-          absoluteExpiresAt: p("absoluteExpiresAt"),
-          revokedAt: p("revokedAt"),
-          revokeReason: p("revokeReason"),
-          userAgent: p("userAgent"),
-          ip: p("ip"),
-        })
-        .prepare(),
-      markSessionRevoked: db
-        .update(sessions)
-        .set({ revokedAt: p("now") as never, revokeReason: p("reason") as never })
-        .where(eq(sessions.id, p("id")))
-        .prepare(),
-      insertRevocation: db
-        .insert(sessionRevocations)
-        .values({ sessionId: p("sessionId"), revokedAt: p("revokedAt") })
-        .prepare(),
-      dataVersion: sqlite.prepare("PRAGMA data_version").pluck(),
-      revocationsAfter: db
-        .select()
-        .from(sessionRevocations)
-        .where(gt(sessionRevocations.seq, p("cursor")))
-        .orderBy(sessionRevocations.seq)
-        .prepare(),
-    };
+    this.q = prepareSessionStatements(db, sqlite);
   }
 
   /** Prepared statements throughout: building a Drizzle query costs more than running it. */
@@ -116,7 +39,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async findById(id: string): Promise<SessionRecord | undefined> {
     const row = this.q.sessionById.get({ id });
-    return row && toRecord(row);
+    return row && toSessionRecord(row);
   }
 
   async listActive(userId: string, now: number): Promise<SessionRecord[]> {
@@ -133,7 +56,7 @@ export class SqliteSessionStore implements SessionStore {
       )
       .orderBy(desc(sessions.lastUsedAt))
       .all();
-    return rows.map(toRecord);
+    return rows.map(toSessionRecord);
   }
 
   revoke(sessionId: string, userId: string, reason: RevokeReason, now: number): Promise<boolean> {
@@ -168,68 +91,11 @@ export class SqliteSessionStore implements SessionStore {
     });
   }
 
+  /** One atomic step inside the batch's write transaction (see rotate-in-transaction.ts). */
   rotate(request: RotationRequest): Promise<RotationOutcome> {
-    return this.writes.run(() => this.rotateNow(request));
-  }
-
-  /** Runs inside the batch's write transaction: nothing can interleave between the read and the write. */
-  private rotateNow(r: RotationRequest): RotationOutcome {
-    const token = this.q.tokenByHash.get({ hash: r.presentedHash });
-    if (!token) return { kind: "unknown" };
-    const row = this.q.sessionById.get({ id: token.sessionId });
-    if (!row) return { kind: "unknown" };
-    const session = toRecord(row);
-    if (session.revokedAt !== null) return { kind: "revoked", session };
-    if (r.now >= session.absoluteExpiresAt || r.now >= session.idleExpiresAt) {
-      return { kind: "expired", session };
-    }
-
-    if (token.usedAt === null) {
-      this.q.markTokenUsed.run({
-        now: r.now,
-        successor: r.successor.tokenHash,
-        sealed: r.successor.sealedForParent,
-        hash: token.tokenHash,
-      });
-      this.q.insertToken.run({
-        tokenHash: r.successor.tokenHash,
-        sessionId: r.successor.sessionId,
-        parentHash: r.successor.parentHash,
-        issuedAt: r.successor.issuedAt,
-        expiresAt: r.successor.expiresAt,
-      });
-      this.q.touchSession.run({
-        now: r.now,
-        idleExpiresAt: r.idleExpiresAt,
-        ip: r.ip,
-        userAgent: r.userAgent,
-        id: session.id,
-      });
-      return {
-        kind: "rotated",
-        session: { ...session, lastUsedAt: r.now, idleExpiresAt: r.idleExpiresAt },
-      };
-    }
-
-    // Spent. Only the immediate parent of the still-unused current token, within the grace window, is forgiven.
-    const successor = token.replacedByHash
-      ? this.q.tokenByHash.get({ hash: token.replacedByHash })
-      : undefined;
-    if (
-      successor &&
-      successor.usedAt === null &&
-      token.successorSealed !== null &&
-      r.now - token.usedAt <= r.graceMs
-    ) {
-      return {
-        kind: "grace",
-        session,
-        sealedSuccessor: token.successorSealed,
-        successorExpiresAt: successor.expiresAt,
-      };
-    }
-    this.markRevoked(session.id, "refresh_reused", r.now);
-    return { kind: "reused", session };
+    return this.writes.run(() =>
+      rotateInTransaction(this.q, request, (id, reason, now) => this.markRevoked(id, reason, now)),
+    );
   }
 
   async findByRefreshTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
