@@ -46,6 +46,18 @@ describe("login throttling", () => {
       expect((await login("wrong password")).code).toBe("INVALID_CREDENTIALS");
   });
 
+  it("files a throttled attempt under the account, for its owner to see", async () => {
+    const { auth, clock, address } = await setup();
+    for (let i = 0; i < 6; i++) {
+      await attempt(auth.accounts.login({ email: address, password: "wrong password" }, META));
+    }
+    clock.advance(60_000);
+    const pair = await auth.accounts.login({ email: address, password: PASSWORD }, META);
+    const types = (await auth.auditLog(pair.user.id)).map((event) => event.type);
+    expect(types.filter((type) => type === "login_failed")).toHaveLength(5);
+    expect(types).toContain("login_throttled");
+  });
+
   it("stops hard long before 100 consecutive failures", async () => {
     const { clock, login } = await setup();
     let failures = 0;

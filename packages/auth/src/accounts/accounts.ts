@@ -126,7 +126,9 @@ export class Accounts {
       return await this.deps.throttle.begin(email, meta.ip);
     } catch (error) {
       if (error instanceof AuthError && error.code === "RATE_LIMITED") {
-        await this.deps.audit.record("login_throttled", { userId: null }, meta);
+        // Filed under the account when it exists, so its owner sees that someone is trying.
+        const user = await this.deps.storage.users.findByEmail(email);
+        await this.deps.audit.record("login_throttled", { userId: user?.id ?? null }, meta);
       }
       throw error;
     }
