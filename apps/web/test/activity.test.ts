@@ -1,5 +1,5 @@
-import type { Browser, Locator } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   activityList,
   fillLogIn,
@@ -8,16 +8,9 @@ import {
   signUp,
   uniqueEmail,
 } from "./support/app-driver.ts";
-import { launchChromium, openContext } from "./support/chromium.ts";
-import { type SesameApp, startSesameApp } from "./support/sesame-app.ts";
+import { browserSuite } from "./support/browser-suite.ts";
 
-let browser: Browser;
-let app: SesameApp;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser.close());
-afterEach(() => app?.close());
+const suite = browserSuite();
 
 /** Each shown event as "title" or "title [This session]", newest first. */
 const eventsShown = (list: Locator): Promise<string[]> =>
@@ -30,8 +23,8 @@ const eventsShown = (list: Locator): Promise<string[]> =>
 
 describe("recent activity", () => {
   it("lists a wrong password and the sign-in after it, this session's events marked", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    const app = await suite.start();
+    const context = await suite.openContext();
     const page = await context.newPage();
     const email = uniqueEmail();
 

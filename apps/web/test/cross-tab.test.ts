@@ -1,21 +1,13 @@
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { devicesList, logIn, loginHeading, signUp, uniqueEmail } from "./support/app-driver.ts";
-import { launchChromium, openContext } from "./support/chromium.ts";
-import { type SesameApp, startSesameApp } from "./support/sesame-app.ts";
+import { browserSuite } from "./support/browser-suite.ts";
 
-let browser: Browser;
-let app: SesameApp;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser.close());
-afterEach(() => app?.close());
+const suite = browserSuite();
 
 describe("one session, many tabs and devices", () => {
   it("logging out in one tab shows every other tab the login page", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    const app = await suite.start();
+    const context = await suite.openContext();
     const first = await context.newPage();
     const email = uniqueEmail();
     await signUp(first, email);
@@ -35,9 +27,9 @@ describe("one session, many tabs and devices", () => {
   });
 
   it("a device signed out from another browser lands on login at its next action", async () => {
-    app = await startSesameApp();
-    const laptop = await openContext(browser, app.url);
-    const phone = await openContext(browser, app.url);
+    await suite.start();
+    const laptop = await suite.openContext();
+    const phone = await suite.openContext();
     const laptopPage = await laptop.newPage();
     const phonePage = await phone.newPage();
     const email = uniqueEmail();
@@ -63,9 +55,9 @@ describe("one session, many tabs and devices", () => {
   });
 
   it("a revoked device that reloads finds out through its refresh, and its cookie is cleared", async () => {
-    app = await startSesameApp();
-    const laptop = await openContext(browser, app.url);
-    const phone = await openContext(browser, app.url);
+    const app = await suite.start();
+    const laptop = await suite.openContext();
+    const phone = await suite.openContext();
     const laptopPage = await laptop.newPage();
     const phonePage = await phone.newPage();
     const email = uniqueEmail();
@@ -85,9 +77,9 @@ describe("one session, many tabs and devices", () => {
   });
 
   it("log out everywhere signs out this browser and every other device", async () => {
-    app = await startSesameApp();
-    const laptop = await openContext(browser, app.url);
-    const phone = await openContext(browser, app.url);
+    const app = await suite.start();
+    const laptop = await suite.openContext();
+    const phone = await suite.openContext();
     const laptopPage = await laptop.newPage();
     const phonePage = await phone.newPage();
     const email = uniqueEmail();

@@ -1,5 +1,4 @@
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   alertTexts,
   fillLogIn,
@@ -9,21 +8,14 @@ import {
   signUp,
   uniqueEmail,
 } from "./support/app-driver.ts";
-import { launchChromium, openContext } from "./support/chromium.ts";
-import { type SesameApp, startSesameApp } from "./support/sesame-app.ts";
+import { browserSuite } from "./support/browser-suite.ts";
 
-let browser: Browser;
-let app: SesameApp;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser.close());
-afterEach(() => app?.close());
+const suite = browserSuite();
 
 describe("the whole journey in a browser", () => {
   it("sign up → account → log out → log in → change password → log in with the new one", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    const app = await suite.start();
+    const context = await suite.openContext();
     const page = await context.newPage();
     const email = uniqueEmail();
 

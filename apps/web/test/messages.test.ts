@@ -1,16 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { fillLogIn, PASSWORD, signUp, uniqueEmail } from "./support/app-driver.ts";
-import { launchChromium, openContext } from "./support/chromium.ts";
-import { type SesameApp, startSesameApp } from "./support/sesame-app.ts";
+import { browserSuite } from "./support/browser-suite.ts";
 
-let browser: Browser;
-let app: SesameApp;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser.close());
-afterEach(() => app?.close());
+const suite = browserSuite();
 
 const focusedLabel = (page: Page) =>
   page.evaluate(
@@ -25,8 +18,8 @@ async function fillSignUp(page: Page, email: string, password: string) {
 
 describe("what the forms tell people", () => {
   it("sign-up: checks fields before sending, then explains weak passwords and taken emails", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    await suite.start();
+    const context = await suite.openContext();
     const page = await context.newPage();
     const email = uniqueEmail();
     const requests: string[] = [];
@@ -61,8 +54,8 @@ describe("what the forms tell people", () => {
   });
 
   it("log-in: a wrong password, then rate limiting with when to try again", async () => {
-    app = await startSesameApp({ LOGIN_IP_MAX_FAILURES: "2" });
-    const context = await openContext(browser, app.url);
+    await suite.start({ LOGIN_IP_MAX_FAILURES: "2" });
+    const context = await suite.openContext();
     const page = await context.newPage();
     const email = uniqueEmail();
     await signUp(page, email);
@@ -81,8 +74,8 @@ describe("what the forms tell people", () => {
   });
 
   it("change password: a wrong current password is pointed out on its field", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    await suite.start();
+    const context = await suite.openContext();
     const page = await context.newPage();
     await signUp(page, uniqueEmail());
     await page.getByRole("link", { name: "Password", exact: true }).click();

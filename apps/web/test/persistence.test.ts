@@ -1,5 +1,4 @@
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   countRefreshes,
   devicesList,
@@ -7,21 +6,14 @@ import {
   signUp,
   uniqueEmail,
 } from "./support/app-driver.ts";
-import { launchChromium, openContext } from "./support/chromium.ts";
-import { type SesameApp, startSesameApp } from "./support/sesame-app.ts";
+import { browserSuite } from "./support/browser-suite.ts";
 
-let browser: Browser;
-let app: SesameApp;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser.close());
-afterEach(() => app?.close());
+const suite = browserSuite();
 
 describe("a session that outlives the page", () => {
   it("survives a reload and a new tab, each restored by one refresh through the cookie", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    const app = await suite.start();
+    const context = await suite.openContext();
     const page = await context.newPage();
     const email = uniqueEmail();
     await signUp(page, email, "Alan Turing");
@@ -40,8 +32,8 @@ describe("a session that outlives the page", () => {
   });
 
   it("is gone once the cookie is cleared: the reload lands on login, with nothing to apologise for", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    const app = await suite.start();
+    const context = await suite.openContext();
     const page = await context.newPage();
     await signUp(page, uniqueEmail());
 
@@ -55,8 +47,8 @@ describe("a session that outlives the page", () => {
   });
 
   it("brings the user back to the page they asked for after logging in", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    const app = await suite.start();
+    const context = await suite.openContext();
     const page = await context.newPage();
     const email = uniqueEmail();
     await signUp(page, email);

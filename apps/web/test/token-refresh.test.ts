@@ -1,5 +1,4 @@
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   alertTexts,
   countRefreshes,
@@ -8,21 +7,14 @@ import {
   signUp,
   uniqueEmail,
 } from "./support/app-driver.ts";
-import { launchChromium, openContext } from "./support/chromium.ts";
-import { type SesameApp, startSesameApp } from "./support/sesame-app.ts";
+import { browserSuite } from "./support/browser-suite.ts";
 
-let browser: Browser;
-let app: SesameApp;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser.close());
-afterEach(() => app?.close());
+const suite = browserSuite();
 
 describe("an access token that expires mid-session", () => {
   it("is refreshed once, invisibly: the next action just works", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    const app = await suite.start();
+    const context = await suite.openContext();
     const page = await context.newPage();
     const email = uniqueEmail();
     await signUp(page, email);
@@ -45,8 +37,8 @@ describe("an access token that expires mid-session", () => {
   });
 
   it("in five tabs at once: every tab keeps working, the session survives, nobody is logged out", async () => {
-    app = await startSesameApp();
-    const context = await openContext(browser, app.url);
+    const app = await suite.start();
+    const context = await suite.openContext();
     const first = await context.newPage();
     const email = uniqueEmail();
     await signUp(first, email);
