@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useRef, useState } from "react";
+import type { FormEvent } from "react";
 import { useTRPC } from "../api/trpc.ts";
 import { ErrorAlert } from "../components/error-alert.tsx";
 import { FormAlert } from "../components/form-alert.tsx";
@@ -11,7 +11,7 @@ import {
   serverFieldErrors,
   validateChangePassword,
 } from "../forms/form-validation.ts";
-import { useFocusFirstInvalid } from "../hooks/use-focus-first-invalid.ts";
+import { useValidatedForm } from "../forms/use-validated-form.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
 
 type Field = "currentPassword" | "newPassword";
@@ -21,20 +21,17 @@ export function ChangePasswordPage() {
   usePageTitle("Change password");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [values, setValues] = useState(EMPTY);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors<Field>>({});
-  const [focusRequest, setFocusRequest] = useState(0);
-  const form = useRef<HTMLFormElement>(null);
-  useFocusFirstInvalid(form, focusRequest);
+  const { form, values, fieldErrors, edit, reset, focusFirstInvalid, validate } =
+    useValidatedForm<Field>(EMPTY, validateChangePassword);
 
   const change = useMutation(
     trpc.user.changePassword.mutationOptions({
       onSuccess: () => {
-        setValues(EMPTY);
+        reset();
         // The server ended every other session; the devices list must say so.
         return queryClient.invalidateQueries({ queryKey: trpc.session.list.queryKey() });
       },
-      onError: () => setFocusRequest((n) => n + 1),
+      onError: focusFirstInvalid,
     }),
   );
   const error = change.error ? describeError(change.error) : null;
@@ -47,17 +44,10 @@ export function ChangePasswordPage() {
   };
   const shownErrors = { ...fromServer, ...fieldErrors };
 
-  const edit = (field: Field) => (value: string) => {
-    setValues((current) => ({ ...current, [field]: value }));
-    setFieldErrors(({ [field]: _fixed, ...rest }) => rest);
-  };
-
   const submit = (event: FormEvent) => {
     event.preventDefault();
     change.reset();
-    const problems = validateChangePassword(values);
-    setFieldErrors(problems);
-    if (Object.keys(problems).length > 0) return setFocusRequest((n) => n + 1);
+    if (!validate()) return;
     change.mutate(values);
   };
 

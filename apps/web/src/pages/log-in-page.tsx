@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useRef, useState } from "react";
+import type { FormEvent } from "react";
 import { Link } from "react-router";
 import { useTRPC } from "../api/trpc.ts";
 import { AuthLayout } from "../components/auth-layout.tsx";
@@ -10,8 +10,8 @@ import { SubmitButton } from "../components/submit-button.tsx";
 import { TextField } from "../components/text-field.tsx";
 import { describeError } from "../errors/describe-error.ts";
 import { signOutMessage } from "../errors/sign-out-message.ts";
-import { type FieldErrors, serverFieldErrors, validateLogIn } from "../forms/form-validation.ts";
-import { useFocusFirstInvalid } from "../hooks/use-focus-first-invalid.ts";
+import { serverFieldErrors, validateLogIn } from "../forms/form-validation.ts";
+import { useValidatedForm } from "../forms/use-validated-form.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
 import { useAuthState, useSession } from "../session/session-context.ts";
 
@@ -22,16 +22,15 @@ export function LogInPage() {
   const trpc = useTRPC();
   const session = useSession();
   const state = useAuthState();
-  const [values, setValues] = useState({ email: "", password: "" });
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors<Field>>({});
-  const [focusRequest, setFocusRequest] = useState(0);
-  const form = useRef<HTMLFormElement>(null);
-  useFocusFirstInvalid(form, focusRequest);
+  const { form, values, fieldErrors, edit, focusFirstInvalid, validate } = useValidatedForm<Field>(
+    { email: "", password: "" },
+    validateLogIn,
+  );
 
   const login = useMutation(
     trpc.auth.login.mutationOptions({
       onSuccess: (result) => session.signIn(result),
-      onError: () => setFocusRequest((n) => n + 1),
+      onError: focusFirstInvalid,
     }),
   );
   const error = login.error ? describeError(login.error) : null;
@@ -43,16 +42,9 @@ export function LogInPage() {
   const notice =
     state.status === "signed-out" && login.isIdle ? signOutMessage(state.reason) : null;
 
-  const edit = (field: Field) => (value: string) => {
-    setValues((current) => ({ ...current, [field]: value }));
-    setFieldErrors(({ [field]: _fixed, ...rest }) => rest);
-  };
-
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const problems = validateLogIn(values);
-    setFieldErrors(problems);
-    if (Object.keys(problems).length > 0) return setFocusRequest((n) => n + 1);
+    if (!validate()) return;
     login.mutate({ email: values.email, password: values.password });
   };
 

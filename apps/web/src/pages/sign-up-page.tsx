@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useRef, useState } from "react";
+import type { FormEvent } from "react";
 import { Link } from "react-router";
 import { useTRPC } from "../api/trpc.ts";
 import { AuthLayout } from "../components/auth-layout.tsx";
@@ -9,7 +9,7 @@ import { SubmitButton } from "../components/submit-button.tsx";
 import { TextField } from "../components/text-field.tsx";
 import { describeError } from "../errors/describe-error.ts";
 import { type FieldErrors, serverFieldErrors, validateSignUp } from "../forms/form-validation.ts";
-import { useFocusFirstInvalid } from "../hooks/use-focus-first-invalid.ts";
+import { useValidatedForm } from "../forms/use-validated-form.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
 import { useSession } from "../session/session-context.ts";
 
@@ -19,16 +19,15 @@ export function SignUpPage() {
   usePageTitle("Create an account");
   const trpc = useTRPC();
   const session = useSession();
-  const [values, setValues] = useState({ name: "", email: "", password: "" });
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors<Field>>({});
-  const [focusRequest, setFocusRequest] = useState(0);
-  const form = useRef<HTMLFormElement>(null);
-  useFocusFirstInvalid(form, focusRequest);
+  const { form, values, fieldErrors, edit, focusFirstInvalid, validate } = useValidatedForm<Field>(
+    { name: "", email: "", password: "" },
+    validateSignUp,
+  );
 
   const register = useMutation(
     trpc.auth.register.mutationOptions({
       onSuccess: (result) => session.signIn(result),
-      onError: () => setFocusRequest((n) => n + 1),
+      onError: focusFirstInvalid,
     }),
   );
   const error = register.error ? describeError(register.error) : null;
@@ -39,16 +38,9 @@ export function SignUpPage() {
   };
   const shownErrors = { ...fromServer, ...fieldErrors };
 
-  const edit = (field: Field) => (value: string) => {
-    setValues((current) => ({ ...current, [field]: value }));
-    setFieldErrors(({ [field]: _fixed, ...rest }) => rest);
-  };
-
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const problems = validateSignUp(values);
-    setFieldErrors(problems);
-    if (Object.keys(problems).length > 0) return setFocusRequest((n) => n + 1);
+    if (!validate()) return;
     const name = values.name.trim();
     register.mutate({
       email: values.email,
