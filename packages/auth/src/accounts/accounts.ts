@@ -7,7 +7,6 @@ import { assertAcceptablePassword } from "../passwords/password-policy.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";
 import { startSession } from "../sessions/start-session.ts";
-import type { UserRecord } from "../storage.ts";
 import { normalizeEmail } from "./normalize-email.ts";
 import { toUser } from "./to-wire.ts";
 
@@ -40,22 +39,14 @@ export class Accounts {
    */
   async login(input: LoginInput, meta: RequestMeta): Promise<IssuedTokens> {
     const email = normalizeEmail(input.email);
-    const attempt = await this.beginAttempt(email, meta);
-    let user: UserRecord | undefined;
-    let passwordMatches: boolean;
-    try {
-      user = await this.deps.storage.users.findByEmail(email);
-      passwordMatches = await this.checkPassword(user?.passwordHash, input.password);
-    } catch (error) {
-      await attempt.failed();
-      throw error;
-    }
-    if (!user || !passwordMatches) {
-      await attempt.failed();
+    const { user, passed } = await this.throttled(email, meta, async () => {
+      const user = await this.deps.storage.users.findByEmail(email);
+      return { user, passed: await this.checkPassword(user?.passwordHash, input.password) };
+    });
+    if (!user || !passed) {
       await this.deps.audit.record("login_failed", { userId: user?.id ?? null }, meta);
       throw new AuthError("INVALID_CREDENTIALS");
     }
-    await attempt.succeeded();
     // Said only to someone who proved the password.
     if (user.disabledAt !== null) throw new AuthError("ACCOUNT_DISABLED");
     return startSession(this.deps, user, meta, "login_succeeded");
@@ -80,19 +71,10 @@ export class Accounts {
     const { storage, clock } = this.deps;
     const user = await storage.users.findById(userId);
     if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
-    const attempt = await this.beginAttempt(user.email, meta);
-    let passwordMatches: boolean;
-    try {
-      passwordMatches = await this.checkPassword(user.passwordHash, input.currentPassword);
-    } catch (error) {
-      await attempt.failed();
-      throw error;
-    }
-    if (!passwordMatches) {
-      await attempt.failed();
-      throw new AuthError("INVALID_CREDENTIALS");
-    }
-    await attempt.succeeded();
+    const { passed } = await this.throttled(user.email, meta, async () => ({
+      passed: await this.checkPassword(user.passwordHash, input.currentPassword),
+    }));
+    if (!passed) throw new AuthError("INVALID_CREDENTIALS");
     assertAcceptablePassword(input.newPassword);
     const now = clock.now();
     await storage.users.updatePasswordHash(
@@ -121,9 +103,14 @@ export class Accounts {
     await this.deps.audit.record("account_disabled", { userId }, meta);
   }
 
-  private async beginAttempt(email: string, meta: RequestMeta) {
+  /** A password check under the login throttle; a refusal by the throttle itself is audited. */
+  private async throttled<T extends { passed: boolean }>(
+    email: string,
+    meta: RequestMeta,
+    check: () => Promise<T>,
+  ): Promise<T> {
     try {
-      return await this.deps.throttle.begin(email, meta.ip);
+      return await this.deps.throttle.guard(email, meta.ip, check);
     } catch (error) {
       if (error instanceof AuthError && error.code === "RATE_LIMITED") {
         // Filed under the account when it exists, so its owner sees that someone is trying.

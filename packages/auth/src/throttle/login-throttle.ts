@@ -26,14 +26,19 @@ export class LoginThrottle {
   ) {}
 
   /**
-   * Waits for the account's previous attempt, then throws `RATE_LIMITED` with
-   * the retry time if this one is not allowed now. The caller must settle the
-   * returned attempt exactly once.
+   * Runs one password check as a throttled attempt: waits for the account's
+   * previous attempt, throws `RATE_LIMITED` with the retry time if this one is
+   * not allowed now, then counts it as a failure for the account and the IP
+   * unless `check` reports it passed (a check that throws counts as failed).
+   * A pass resets the account's counter.
    */
-  async begin(email: string, ip: string | null): Promise<LoginAttempt> {
+  async guard<T extends { passed: boolean }>(
+    email: string,
+    ip: string | null,
+    check: () => Promise<T>,
+  ): Promise<T> {
     const keys = this.keysFor(email, ip);
     const release = await this.accounts.acquire(email);
-    let accountHasFailures: boolean;
     try {
       const now = this.clock.now();
       const counters = await this.store.read(keys, now);
@@ -41,30 +46,19 @@ export class LoginThrottle {
       if (retryAt !== undefined) {
         throw new AuthError("RATE_LIMITED", { retryAt: Math.ceil(retryAt / 1000) });
       }
-      accountHasFailures = (counters[0]?.failures ?? 0) > 0;
-    } catch (error) {
-      release();
-      throw error;
-    }
-    const [account] = keys;
-    let settled = false;
-    const settle = async (work: () => Promise<void>) => {
-      if (settled) return;
-      settled = true;
+      let outcome: T | undefined;
       try {
-        await work();
+        outcome = await check();
       } finally {
-        release();
+        const [account] = keys;
+        if (!outcome?.passed) await this.store.recordFailure(keys, this.clock.now());
+        // Most logins have nothing to reset: skip the write (and its durable commit) then.
+        else if (account && (counters[0]?.failures ?? 0) > 0) await this.store.clear(account.key);
       }
-    };
-    return {
-      // Most logins have nothing to reset: skip the write (and its durable commit) then.
-      succeeded: () =>
-        settle(() =>
-          account && accountHasFailures ? this.store.clear(account.key) : Promise.resolve(),
-        ),
-      failed: () => settle(() => this.store.recordFailure(keys, this.clock.now())),
-    };
+      return outcome;
+    } finally {
+      release();
+    }
   }
 
   /** When a counter allows the next attempt, if it blocks at all. */
@@ -114,13 +108,6 @@ export class LoginThrottle {
     }
     return keys;
   }
-}
-
-export interface LoginAttempt {
-  /** The password was right: the account's counter starts again from zero. */
-  succeeded(): Promise<void>;
-  /** The password was wrong (or the account unknown): counted for the account and the IP. */
-  failed(): Promise<void>;
 }
 
 const ACCOUNT_PREFIX = "login:account:";
