@@ -82,13 +82,7 @@ export class Accounts {
       await this.deps.hasher.hash(input.newPassword),
       now,
     );
-    const revokedIds = await storage.sessions.revokeAllForUser(
-      userId,
-      "password_changed",
-      now,
-      sessionId,
-    );
-    for (const id of revokedIds) this.deps.revoked.add(id, now);
+    await storage.sessions.revokeAllForUser(userId, "password_changed", now, sessionId);
     await this.deps.audit.record("password_changed", { userId, sessionId }, meta);
   }
 
@@ -98,8 +92,7 @@ export class Accounts {
     const now = clock.now();
     await storage.users.setDisabled(userId, disabled ? now : null, now);
     if (!disabled) return;
-    const revokedIds = await storage.sessions.revokeAllForUser(userId, "account_disabled", now);
-    for (const id of revokedIds) this.deps.revoked.add(id, now);
+    await storage.sessions.revokeAllForUser(userId, "account_disabled", now);
     await this.deps.audit.record("account_disabled", { userId }, meta);
   }
 

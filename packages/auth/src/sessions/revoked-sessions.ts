@@ -5,8 +5,9 @@ import type { SessionStore } from "../storage.ts";
  * Makes revocation instant for access tokens, which are otherwise checked
  * without a database read: the ids of sessions revoked by this process or any
  * other sharing the database, each kept until the last access token it could
- * have issued has expired. Synced from the store's revocation feed on every
- * check, which costs one cheap "did anything change?" query when nothing did.
+ * have issued has expired. Everything arrives through the store's revocation
+ * feed, which reports this process's own revocations too, synced on every
+ * check at the cost of one cheap "did anything change?" query when nothing did.
  */
 export class RevokedSessions {
   private readonly expiries = new Map<string, number>();
@@ -20,8 +21,7 @@ export class RevokedSessions {
     private readonly keepMs: number,
   ) {}
 
-  /** Records a revocation made by this process, before the feed would report it. */
-  add(sessionId: string, revokedAt: number): void {
+  private add(sessionId: string, revokedAt: number): void {
     this.expiries.set(sessionId, revokedAt + this.keepMs);
   }
 

@@ -71,7 +71,6 @@ export async function rotateRefreshToken(
       break;
     }
     case "reused":
-      deps.revoked.add(sessionId, now);
       await deps.audit.record("refresh_reuse_detected", { userId, sessionId }, meta);
       throw new AuthError("REFRESH_REUSED");
     case "revoked":

@@ -25,7 +25,6 @@ export class SessionControl {
     const now = this.deps.clock.now();
     const revoked = await this.deps.storage.sessions.revoke(sessionId, userId, reason, now);
     if (!revoked) throw new AuthError("SESSION_NOT_FOUND");
-    this.deps.revoked.add(sessionId, now);
     await this.deps.audit.record(
       reason === "logout" ? "logout" : "session_revoked",
       { userId, sessionId },
@@ -62,7 +61,6 @@ export class SessionControl {
   async logoutAll(userId: string, meta: RequestMeta): Promise<number> {
     const now = this.deps.clock.now();
     const ids = await this.deps.storage.sessions.revokeAllForUser(userId, "logout_all", now);
-    for (const id of ids) this.deps.revoked.add(id, now);
     await this.deps.audit.record("logout_all", { userId }, meta);
     return ids.length;
   }
