@@ -22,7 +22,6 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /**
  * The boundary where auth-core errors become HTTP-shaped errors, once: an

@@ -44,8 +44,4 @@ export class RevokedSessions {
       }
     }
   }
-
-  get size(): number {
-    return this.expiries.size;
-  }
 }

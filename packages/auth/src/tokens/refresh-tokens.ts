@@ -1,4 +1,4 @@
-import { type AuthConfig, refreshAudience } from "../auth-config.ts";
+import type { AuthConfig } from "../auth-config.ts";
 import { toEpochSeconds } from "../clock.ts";
 import type { IdGenerator } from "../ids.ts";
 import type { KeyRingSource } from "../keys/key-ring-source.ts";
@@ -44,9 +44,5 @@ export class RefreshTokens {
   /** Signature, type, issuer, audience and claims. No tolerance: only this server reads them. */
   verify(token: string, nowMs: number): Promise<RefreshVerifyResult> {
     return verifyToken(REFRESH_TOKEN, this.keys.current(), this.config, token, nowMs, 0);
-  }
-
-  get audience(): string {
-    return refreshAudience(this.config);
   }
 }
