@@ -111,7 +111,7 @@ export async function startServer(
   const app = createHttpApp({
     auth,
     issuer,
-    originPolicy: new OriginPolicy(env.ALLOWED_ORIGINS),
+    originPolicy: new OriginPolicy(env.ALLOWED_ORIGINS, issuer),
     refreshCookie: new RefreshCookie(issuer.startsWith("https:")),
     limits: {
       signIn: new IpRateLimiter(env.RATE_LIMIT_SIGN_IN, windowMs),

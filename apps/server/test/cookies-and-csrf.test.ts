@@ -142,6 +142,23 @@ describe("CSRF on cookie-authenticated mutations (OWASP)", () => {
     expect(own.status).toBe(200);
   });
 
+  it("behind a TLS proxy, the public origin (PUBLIC_URL) is our own, though requests arrive as http:", async () => {
+    const PUBLIC = "https://id.example.com";
+    const server = await startTestServer({ PUBLIC_URL: PUBLIC });
+    const { pair, login } = await browserLogin(server, { origin: PUBLIC });
+    expect(login.status).toBe(200);
+    expect(pair).toMatch(/^__Host-sesame_refresh=./);
+    const refresh = await call(server, "auth.refresh", {
+      headers: { cookie: pair, origin: PUBLIC },
+    });
+    expect(refresh.status).toBe(200);
+    const next = refresh.setCookie[0]?.split(";")[0] ?? "";
+    const foreign = await call(server, "auth.refresh", {
+      headers: { cookie: next, origin: "https://evil.example" },
+    });
+    expect(foreign.json.error.data.authCode).toBe("CSRF_REJECTED");
+  });
+
   it("without Origin, Sec-Fetch-Site: cross-site is refused", async () => {
     const server = await startTestServer();
     const { pair } = await browserLogin(server);

@@ -1,14 +1,18 @@
 /**
  * Which browser origins may call the API with credentials: the server's own
- * origin (always) and ALLOWED_ORIGINS. Used for CORS and for the CSRF check on
+ * origin (always) and ALLOWED_ORIGINS. "Own" is both the origin a request was
+ * addressed to and the public one (PUBLIC_URL): behind a TLS-terminating
+ * proxy the request arrives as `http:`, while the page calling it is `https:`. Used for CORS and for the CSRF check on
  * cookie-authenticated mutations (OWASP CSRF cheat sheet: verify Origin, fall
  * back to Sec-Fetch-Site).
  */
 export class OriginPolicy {
   private readonly allowed: Set<string>;
+  private readonly publicOrigin: string;
 
-  constructor(allowedOrigins: string[]) {
+  constructor(allowedOrigins: string[], publicUrl: string) {
     this.allowed = new Set(allowedOrigins.map((origin) => new URL(origin).origin));
+    this.publicOrigin = new URL(publicUrl).origin;
   }
 
   /** For CORS: only configured origins are named, and never `*` (credentials are allowed). */
@@ -24,7 +28,11 @@ export class OriginPolicy {
    */
   allowsCookieRequest(request: Request): boolean {
     const origin = request.headers.get("origin");
-    if (origin !== null) return origin === ownOrigin(request) || this.allowed.has(origin);
+    if (origin !== null) {
+      return (
+        origin === this.publicOrigin || origin === ownOrigin(request) || this.allowed.has(origin)
+      );
+    }
     const site = request.headers.get("sec-fetch-site");
     return site === null || site === "same-origin" || site === "none";
   }
