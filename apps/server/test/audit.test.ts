@@ -48,4 +48,25 @@ describe("the audit log", () => {
     ).toBeTruthy();
     expect(second.user.email).toBe(email);
   });
+
+  it("records logout and logout everywhere", async () => {
+    const server = await startTestServer();
+    const { client, email } = await signedUp(server);
+    const other = await signedUp(server, `other.${email}`);
+    const signIn = async () => {
+      const issued = await server
+        .client()
+        .api.auth.login.mutate({ email, password: PASSWORD, transport: "body" });
+      return server.client({ accessToken: issued.accessToken }).api;
+    };
+
+    await (await signIn()).auth.logout.mutate();
+    await client.api.auth.logoutAll.mutate();
+
+    const types = (await (await signIn()).audit.list.query()).map((e) => e.type);
+    expect(types).toContain("logout");
+    expect(types).toContain("logout_all");
+    const othersTypes = (await other.client.api.audit.list.query()).map((e) => e.type);
+    expect(othersTypes).toEqual(["register"]);
+  });
 });

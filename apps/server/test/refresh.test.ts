@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authCodeOf, signedUp, startTestServer } from "./support/test-server.ts";
+import { authCodeOf, PASSWORD, signedUp, startTestServer } from "./support/test-server.ts";
 
 describe("auth.refresh over HTTP", () => {
   it("an expired access token answers 401 TOKEN_EXPIRED, and a refresh recovers", async () => {
@@ -50,15 +50,89 @@ describe("auth.refresh over HTTP", () => {
   it("10 parallel cookie refreshes (tabs of one browser) share one successor cookie", async () => {
     const server = await startTestServer();
     const { email } = await signedUp(server);
+    const login = await fetch(`${server.url}/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    const cookie = login.headers.getSetCookie()[0]?.split(";")[0] ?? "";
+    const refreshWithCookie = () =>
+      fetch(`${server.url}/trpc/auth.refresh`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie },
+        body: "{}",
+      });
+    const responses = await Promise.all(Array.from({ length: 10 }, refreshWithCookie));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const successors = new Set(responses.map((r) => r.headers.getSetCookie()[0]?.split(";")[0]));
+    expect(successors.size).toBe(1);
+    const [successor = ""] = successors;
+    expect(successor).not.toBe(cookie);
+
     const browser = server.client();
-    await browser.api.auth.login.mutate({ email, password: "correct horse battery staple" });
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => browser.api.auth.refresh.mutate()),
+    browser.jar.set(
+      successor.slice(0, successor.indexOf("=")),
+      successor.slice(successor.indexOf("=") + 1),
     );
-    expect(results).toHaveLength(10);
-    browser.accessToken = results[0]?.accessToken;
+    const next = await browser.api.auth.refresh.mutate();
+    browser.accessToken = next.accessToken;
     expect((await browser.api.user.me.query()).email).toBe(email);
-    await browser.api.auth.refresh.mutate();
+  });
+
+  it("a lost answer: the same token again within 10 s gets the same successor, and the chain goes on from it", async () => {
+    const server = await startTestServer();
+    const { client, refreshToken: rt0 } = await signedUp(server);
+    const first = await client.api.auth.refresh.mutate({ refreshToken: rt0 });
+    server.clock.advance(9_000);
+    const retried = await client.api.auth.refresh.mutate({ refreshToken: rt0 });
+    expect(retried.refreshToken).toBe(first.refreshToken);
+    expect(retried.accessToken).not.toBe(first.accessToken);
+    const rt2 = await client.api.auth.refresh.mutate({ refreshToken: first.refreshToken });
+    expect(rt2.refreshToken).not.toBe(first.refreshToken);
+  });
+
+  it("within the window only the immediate parent is forgiven: a grandparent is reuse and revokes the session", async () => {
+    const server = await startTestServer();
+    const { client, refreshToken: rt0 } = await signedUp(server);
+    const rt1 = (await client.api.auth.refresh.mutate({ refreshToken: rt0 })).refreshToken;
+    const rt2 = (await client.api.auth.refresh.mutate({ refreshToken: rt1 })).refreshToken;
+    expect(await authCodeOf(client.api.auth.refresh.mutate({ refreshToken: rt0 }))).toBe(
+      "REFRESH_REUSED",
+    );
+    expect(await authCodeOf(client.api.auth.refresh.mutate({ refreshToken: rt2 }))).toBe(
+      "SESSION_REVOKED",
+    );
+  });
+
+  it("a session left unused for its idle time (7 days) has ended", async () => {
+    const server = await startTestServer();
+    const { client, refreshToken } = await signedUp(server);
+    server.clock.advance(7 * 24 * 3600 * 1000 - 60_000);
+    const kept = await client.api.auth.refresh.mutate({ refreshToken });
+    server.clock.advance(7 * 24 * 3600 * 1000 + 1000);
+    expect(
+      await authCodeOf(client.api.auth.refresh.mutate({ refreshToken: kept.refreshToken })),
+    ).toBe("SESSION_EXPIRED");
+  });
+
+  it("rotation never extends a session past its absolute limit (30 days)", async () => {
+    const server = await startTestServer();
+    const { client, refreshToken: first, result } = await signedUp(server);
+    const limit = result.refreshTokenExpiresAt + 23 * 24 * 3600; // idle-capped at sign-up, 30 days from it in all
+    let refreshToken = first;
+    let expiresAt = 0;
+    for (let day = 0; day < 29; day++) {
+      server.clock.advance(24 * 3600 * 1000);
+      const rotated = await client.api.auth.refresh.mutate({ refreshToken });
+      refreshToken = rotated.refreshToken as string;
+      expiresAt = rotated.refreshTokenExpiresAt;
+      expect(expiresAt).toBeLessThanOrEqual(limit);
+    }
+    expect(expiresAt).toBe(limit);
+    server.clock.advance(24 * 3600 * 1000 + 1000);
+    expect(await authCodeOf(client.api.auth.refresh.mutate({ refreshToken }))).toBe(
+      "SESSION_EXPIRED",
+    );
   });
 
   it("tokens never cross: an access token is not a refresh token, a refresh token is not a Bearer token", async () => {

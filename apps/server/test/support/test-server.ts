@@ -6,7 +6,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach } from "vitest";
 import { readEnv } from "../../src/env.ts";
 import type { AppRouter } from "../../src/index.ts";
-import { type RunningServer, startServer } from "../../src/server.ts";
+import { type RunningServer, type ServerOverrides, startServer } from "../../src/server.ts";
 
 export interface TestServer extends RunningServer {
   clock: ManualClock;
@@ -43,6 +43,8 @@ export async function startTestServer(
   env: Record<string, string> = {},
   /** "file" keeps the server for every test of the file (start it in `beforeAll`). */
   lifetime: "test" | "file" = "test",
+  /** Parts to watch, e.g. a hasher that counts its calls. */
+  overrides: Pick<ServerOverrides, "hasher"> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "sesame-test-"));
   const clock = new ManualClock(Date.now());
@@ -55,7 +57,7 @@ export async function startTestServer(
       LOG_LEVEL: "silent",
       ...env,
     }),
-    { clock, log: () => {} },
+    { ...overrides, clock, log: () => {} },
   );
   (lifetime === "file" ? perFile : perTest).push(async () => {
     await server.close();
