@@ -74,6 +74,7 @@ describe("the refresh cookie (RFC 6265bis)", () => {
     expect(value).toBe("");
     expect(attrs.get("max-age")).toBe("0");
     expect(attrs.has("httponly") && attrs.has("secure") && attrs.get("path") === "/").toBe(true);
+    expect(attrs.get("samesite")).toBe("Strict");
     const refresh = await call(server, "auth.refresh", { headers: { cookie: pair } });
     expect(refresh.status).toBe(401);
     expect(refresh.json.error.data.authCode).toBe("SESSION_REVOKED");
@@ -216,6 +217,33 @@ describe("CSRF on cookie-authenticated mutations (OWASP)", () => {
       expect((await call(server, "auth.refresh", { headers: { cookie: pair } })).status).toBe(200);
     },
   );
+
+  it("a forged form and a forged Origin get the same body, though different layers refuse them", async () => {
+    const server = await startTestServer();
+    const { pair } = await browserLogin(server);
+    const byOrigin = await call(server, "auth.refresh", {
+      headers: { cookie: pair, origin: "https://evil.example" },
+    });
+    const byForm = await call(server, "auth.refresh", {
+      body: "a=1",
+      headers: { cookie: pair, "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(byOrigin.json.error.data).toMatchObject({
+      authCode: "CSRF_REJECTED",
+      path: "auth.refresh",
+    });
+    expect(byForm.json).toEqual(byOrigin.json);
+
+    // A batch is answered as tRPC answers one: an error per call.
+    const batch = await call(server, "auth.refresh,auth.logout?batch=1", {
+      body: "a=1",
+      headers: { cookie: pair, "content-type": "text/plain" },
+    });
+    expect(batch.json.map((e: { error: { data: { path: string } } }) => e.error.data.path)).toEqual(
+      ["auth.refresh", "auth.logout"],
+    );
+    expect(batch.json[0]).toEqual(byOrigin.json);
+  });
 });
 
 describe("CORS", () => {

@@ -2,8 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { httpErrorResponse } from "./http-error.ts";
 
-const tooLarge = () =>
-  httpErrorResponse(413, "PAYLOAD_TOO_LARGE", "INVALID_INPUT", "The request body is too large.");
+const tooLarge = (url: string) => httpErrorResponse(url, 413, "PAYLOAD_TOO_LARGE", "INVALID_INPUT");
 
 /**
  * Refuses bodies over `maxBytes` with 413 before anything reads them. A
@@ -14,13 +13,13 @@ const tooLarge = () =>
  * Request, which costs a third of a simple GET's time (docs/benchmarks.md).
  */
 export function bodySizeLimit(maxBytes: number): MiddlewareHandler {
-  const streamingLimit = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  const streamingLimit = bodyLimit({ maxSize: maxBytes, onError: (c) => tooLarge(c.req.url) });
   return (c, next) => {
     const method = c.req.method;
     if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
     const declared = c.req.header("content-length");
     if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
-      return Number(declared) > maxBytes ? Promise.resolve(tooLarge()) : next();
+      return Number(declared) > maxBytes ? Promise.resolve(tooLarge(c.req.url)) : next();
     }
     return streamingLimit(c, next);
   };

@@ -15,13 +15,8 @@ export function jsonOnly(refreshCookie: RefreshCookie): MiddlewareHandler {
     const type = c.req.header("content-type")?.split(";", 1)[0]?.trim().toLowerCase();
     if (type === "application/json") return next();
     if (refreshCookie.read(c.req.header("cookie") ?? null) !== undefined) {
-      return httpErrorResponse(403, "FORBIDDEN", "CSRF_REJECTED");
+      return httpErrorResponse(c.req.url, 403, "FORBIDDEN", "CSRF_REJECTED");
     }
-    return httpErrorResponse(
-      415,
-      "UNSUPPORTED_MEDIA_TYPE",
-      "INVALID_INPUT",
-      "Send JSON (Content-Type: application/json).",
-    );
+    return httpErrorResponse(c.req.url, 415, "UNSUPPORTED_MEDIA_TYPE", "INVALID_INPUT");
   };
 }

@@ -24,6 +24,11 @@ const GENERIC_MESSAGE: Partial<Record<TRPCError["code"], string>> = {
   INTERNAL_SERVER_ERROR: "Internal server error.",
 };
 
+/** The message for a failure that is not the auth core's. */
+export function genericMessage(code: TRPCError["code"]): string {
+  return GENERIC_MESSAGE[code] ?? "The request failed.";
+}
+
 /** Bad requests of every kind are one code clients can branch on. */
 const INPUT_ERROR_CODES = new Set<TRPCError["code"]>([
   "PARSE_ERROR",
@@ -46,7 +51,7 @@ export function toErrorData(error: TRPCError): ErrorData {
       fields: { authCode: cause.code, ...cause.details },
     };
   }
-  const message = GENERIC_MESSAGE[error.code] ?? "The request failed.";
+  const message = genericMessage(error.code);
   if (!INPUT_ERROR_CODES.has(error.code)) return { message, fields: {} };
   const issues =
     cause instanceof ZodError
