@@ -63,4 +63,5 @@ export {
   type TokenKind,
 } from "./tokens/token-kinds.ts";
 export { VerifiedTokenCache } from "./tokens/verified-token-cache.ts";
+export { type VerifiedAccessClaims, verifyAccessToken } from "./tokens/verify-access-token.ts";
 export { type VerifiedClaims, verifyToken } from "./tokens/verify-token.ts";

@@ -5,6 +5,7 @@
 
 export type { Clock } from "../clock.ts";
 export { AuthError, isAuthError } from "../contracts/auth-error.ts";
+export type { VerifiedAccessClaims } from "../tokens/verify-access-token.ts";
 export type { VerifiedClaims } from "../tokens/verify-token.ts";
 export { RemoteKeysError, type RemoteKeysErrorCode } from "./remote-keys-error.ts";
 export {

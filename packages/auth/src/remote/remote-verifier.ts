@@ -2,7 +2,7 @@ import { type Clock, systemClock } from "../clock.ts";
 import { AuthError } from "../contracts/auth-error.ts";
 import { readTokenHeader } from "../tokens/compact-jws.ts";
 import { ACCESS_TOKEN } from "../tokens/token-kinds.ts";
-import { type VerifiedClaims, verifyToken } from "../tokens/verify-token.ts";
+import { type VerifiedAccessClaims, verifyAccessToken } from "../tokens/verify-access-token.ts";
 import { RemoteKeySet } from "./remote-key-set.ts";
 import { VERIFIABLE_ALGORITHMS } from "./usable-jwks.ts";
 
@@ -31,10 +31,11 @@ export interface RemoteVerifierOptions {
  * Verifies Sesame access tokens in another service, with no shared secret and
  * no call to Sesame per request: the issuer's public keys are fetched once and
  * cached (see `RemoteKeySet`). The rules are the server's own — the same
- * `readTokenHeader` and `verifyToken`: strict header (no `jwk`, `jku`, `x5u`,
- * `crit`), key chosen by `kid` alone from the fetched set, algorithm pinned to
- * that key's published `alg`, `typ: at+jwt`, exact `iss` and `aud`, every
- * required claim, and the clock tolerance. No URL is ever taken from a token.
+ * `readTokenHeader` and `verifyAccessToken`: strict header (no `jwk`, `jku`,
+ * `x5u`, `crit`), key chosen by `kid` alone from the fetched set, algorithm
+ * pinned to that key's published `alg`, `typ: at+jwt`, exact `iss` and `aud`,
+ * every required claim, a known `role`, and the clock tolerance. No URL is
+ * ever taken from a token.
  *
  * It cannot see logouts: a revoked session's access token is accepted until
  * its `exp` (10 minutes by default). That is the price of stateless tokens.
@@ -43,6 +44,7 @@ export interface RemoteVerifierOptions {
  * const verifier = createRemoteVerifier({ issuer: "https://id.example.com", audience: "sesame" });
  * const claims = await verifier.verify(token); // throws AuthError TOKEN_INVALID / TOKEN_EXPIRED
  * claims.sub; // the user id
+ * claims.role; // "user" or "admin"
  */
 export class RemoteVerifier {
   private readonly keys: RemoteKeySet;
@@ -69,25 +71,14 @@ export class RemoteVerifier {
    * anything else wrong with the token, and `RemoteKeysError` if the issuer's
    * keys could never be fetched.
    */
-  async verify(token: string): Promise<VerifiedClaims> {
+  async verify(token: string): Promise<VerifiedAccessClaims> {
     const header = readTokenHeader(token);
     // Only a token that could be valid may cause a key fetch.
     if (!header || header.typ !== ACCESS_TOKEN.typ || !VERIFIABLE_ALGORITHMS.has(header.alg)) {
       throw new AuthError("TOKEN_INVALID");
     }
     const ring = await this.keys.ringFor(header.kid);
-    const result = await verifyToken(
-      ACCESS_TOKEN,
-      ring,
-      this.options,
-      token,
-      this.clock.now(),
-      this.clockTolerance,
-    );
-    if (!result.ok) {
-      throw new AuthError(result.failure === "expired" ? "TOKEN_EXPIRED" : "TOKEN_INVALID");
-    }
-    return result.claims;
+    return verifyAccessToken(ring, this.options, token, this.clock.now(), this.clockTolerance);
   }
 
   /** Key-set requests made so far (discovery included), for metrics. */

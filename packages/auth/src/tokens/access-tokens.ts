@@ -1,6 +1,5 @@
 import type { AuthConfig } from "../auth-config.ts";
 import { type Clock, toEpochSeconds } from "../clock.ts";
-import { AuthError } from "../contracts/auth-error.ts";
 import type { Role } from "../contracts/outputs.ts";
 import type { IdGenerator } from "../ids.ts";
 import type { KeyRing } from "../keys/key-ring.ts";
@@ -8,7 +7,7 @@ import type { KeyRingSource } from "../keys/key-ring-source.ts";
 import { signToken } from "./sign-token.ts";
 import { ACCESS_TOKEN } from "./token-kinds.ts";
 import { VerifiedTokenCache } from "./verified-token-cache.ts";
-import { verifyToken } from "./verify-token.ts";
+import { verifyAccessToken } from "./verify-access-token.ts";
 
 /** What a verified access token says about its bearer. */
 export interface AccessClaims {
@@ -72,24 +71,17 @@ export class AccessTokens {
     const cached = this.cache.get(token, now);
     if (cached) return cached;
 
-    const result = await verifyToken(
-      ACCESS_TOKEN,
+    const claims = await verifyAccessToken(
       ring,
       this.config,
       token,
       now,
       this.config.clockTolerance,
     );
-    if (!result.ok) {
-      throw new AuthError(result.failure === "expired" ? "TOKEN_EXPIRED" : "TOKEN_INVALID");
-    }
-    const { claims } = result;
-    const role = claims.role;
-    if (role !== "user" && role !== "admin") throw new AuthError("TOKEN_INVALID");
     const verified: AccessClaims = {
       userId: claims.sub,
       sessionId: claims.sid,
-      role,
+      role: claims.role,
       expiresAt: claims.exp,
     };
     // jose accepts `exp` up to the tolerance; the cache must not accept longer.

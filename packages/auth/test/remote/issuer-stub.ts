@@ -17,7 +17,13 @@ export interface IssuerStub {
   answer: Map<string, { status: number; headers?: Record<string, string>; body: string }>;
   cacheControl: string;
   total(): number;
-  accessToken(overrides?: { iatOffset?: number; ttl?: number; ring?: KeyRing }): Promise<string>;
+  accessToken(overrides?: {
+    iatOffset?: number;
+    ttl?: number;
+    ring?: KeyRing;
+    /** Claims beside the required ones; `{ role: "user" }` unless given. */
+    extraClaims?: Record<string, string>;
+  }): Promise<string>;
   refreshToken(): Promise<string>;
 }
 
@@ -61,9 +67,14 @@ export async function startIssuerStub(ring: KeyRing, nowMs: () => number): Promi
     answer: new Map(),
     cacheControl: "public, max-age=300",
     total: () => [...stub.requests.values()].reduce((a, b) => a + b, 0),
-    accessToken: ({ iatOffset = 0, ttl = 600, ring: signer = stub.ring } = {}) => {
+    accessToken: ({
+      iatOffset = 0,
+      ttl = 600,
+      ring: signer = stub.ring,
+      extraClaims = { role: "user" },
+    } = {}) => {
       const iat = Math.floor(nowMs() / 1000) + iatOffset;
-      const subject = { userId: "user-1", sessionId: "session-1", extraClaims: { role: "user" } };
+      const subject = { userId: "user-1", sessionId: "session-1", extraClaims };
       return signToken(ACCESS_TOKEN, signer, config(), subject, `jti-${iat}`, iat, iat + ttl);
     },
     refreshToken: () => {

@@ -209,6 +209,19 @@ describe("RemoteVerifier", () => {
     expect(await failure(otherIssuer.verify(await stub.accessToken()))).toBe("TOKEN_INVALID");
   });
 
+  it("refuses a well-signed token without a role the server knows, as the server does", async () => {
+    const { stub, verifier } = await setup();
+    const admin = await verifier.verify(await stub.accessToken({ extraClaims: { role: "admin" } }));
+    expect(admin.role).toBe("admin");
+    const missingOrUnknown: Record<string, string>[] = [{}, { role: "root" }, { role: "" }];
+    for (const extraClaims of missingOrUnknown) {
+      const token = await stub.accessToken({ extraClaims });
+      expect(await failure(verifier.verify(token)), JSON.stringify(extraClaims)).toBe(
+        "TOKEN_INVALID",
+      );
+    }
+  });
+
   it("refuses tokens that bring their own key or key URL, and never contacts that URL", async () => {
     const { clock, records, stub, verifier } = await setup();
     const canary = await startIssuerStub(new KeyRing(records), () => clock.now());
