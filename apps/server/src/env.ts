@@ -1,8 +1,30 @@
 import { AUTH_DEFAULTS, DEFAULT_THROTTLE, SIGNING_ALGORITHMS } from "@sesame/auth";
 import { z } from "zod";
 
-const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+/**
+ * A whole number written in decimal digits. An empty variable counts as unset
+ * (`PORT=` in a compose file must not mean port 0, nor `RATE_LIMIT_SIGN_IN=` a
+ * budget of 0), and `0x50` or `1e3` are refused rather than read as numbers.
+ */
+const wholeNumber = z.preprocess(
+  (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number (digits only)")
+    .transform(Number)
+    .optional(),
+);
+const positive = (fallback: number) =>
+  wholeNumber.pipe(z.number().int().positive().default(fallback));
+const seconds = positive;
+const count = (fallback: number) => wholeNumber.pipe(z.number().int().min(0).default(fallback));
+/** An http(s) origin: `localhost:5173` (no scheme) would parse as a URL whose origin is "null". */
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  hostname: z.regexes.hostname,
+  error: "must be an http(s) URL, e.g. https://app.example.com",
+});
 const flag = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
   .default("off")
@@ -23,12 +45,12 @@ const list = z
  * README's configuration table.
  */
 export const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: wholeNumber.pipe(z.number().int().min(0).max(65535).default(3000)),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z.string().min(1).default("./data/sesame.db"),
   /** The origin clients reach the server at; the `iss` of its tokens. Defaults to http://localhost:PORT. */
-  PUBLIC_URL: z.url().optional(),
-  ALLOWED_ORIGINS: list.pipe(z.array(z.url())),
+  PUBLIC_URL: httpUrl.optional(),
+  ALLOWED_ORIGINS: list.pipe(z.array(httpUrl)),
   TRUST_PROXY: flag,
 
   ACCESS_TOKEN_TTL: seconds(AUTH_DEFAULTS.accessTokenTtl),
@@ -57,11 +79,7 @@ export const envSchema = z.object({
   RATE_LIMIT_REFRESH: count(300),
   RATE_LIMIT_WINDOW: seconds(300),
 
-  BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(64 * 1024),
+  BODY_LIMIT_BYTES: positive(64 * 1024),
   /** The built web app to serve; empty to serve none. Defaults to apps/web/dist. */
   WEB_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(["silent", "info"]).default("info"),
