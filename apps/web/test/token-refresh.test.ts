@@ -36,6 +36,33 @@ describe("an access token that expires mid-session", () => {
     await context.close();
   });
 
+  it("with a short lifetime from config, is refreshed before it expires: no request is ever refused", async () => {
+    const ttlSeconds = 6;
+    await suite.start({ ACCESS_TOKEN_TTL: String(ttlSeconds), CLOCK_TOLERANCE: "0" });
+    const context = await suite.openContext();
+    const page = await context.newPage();
+    await signUp(page, uniqueEmail());
+    const firstTokenExpiresAt = Date.now() + ttlSeconds * 1000;
+    const refreshes = countRefreshes(context);
+    const refused: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() === 401) refused.push(response.url());
+    });
+
+    // Nothing but time passes: the app refreshes on its own, a fifth of the lifetime early.
+    const refreshed = await page.waitForResponse((r) => r.url().includes("/trpc/auth.refresh"));
+    expect(refreshed.status()).toBe(200);
+    expect(Date.now()).toBeLessThan(firstTokenExpiresAt);
+    await page.waitForTimeout(Math.max(0, firstTokenExpiresAt - Date.now()) + 250);
+
+    await page.getByRole("link", { name: "Devices", exact: true }).click();
+    await devicesList(page).getByRole("listitem").first().waitFor();
+    expect(refreshes.count).toBe(1);
+    expect(refused).toEqual([]);
+    expect(await alertTexts(page)).toEqual([]);
+    await context.close();
+  });
+
   it("in five tabs at once: every tab keeps working, the session survives, nobody is logged out", async () => {
     const app = await suite.start();
     const context = await suite.openContext();
