@@ -1,9 +1,12 @@
 import {
   AuthError,
   type AuthResult,
+  authResultSchema,
   type IssuedTokens,
   loginInput,
+  logoutAllResultSchema,
   logoutInput,
+  okSchema,
   refreshInput,
   registerInput,
   type Transport,
@@ -25,59 +28,67 @@ const DEAD_REFRESH_CODES = new Set([
 export const authRouter = router({
   register: publicProcedure
     .input(registerInput)
+    .output(authResultSchema)
     .mutation(({ ctx, input }) =>
       signIn(ctx, input.transport ?? "cookie", () => ctx.auth.accounts.register(input, ctx.meta)),
     ),
 
   login: publicProcedure
     .input(loginInput)
+    .output(authResultSchema)
     .mutation(({ ctx, input }) =>
       signIn(ctx, input.transport ?? "cookie", () => ctx.auth.accounts.login(input, ctx.meta)),
     ),
 
   /** With `refreshToken` in the input the body transport is used, otherwise the cookie. */
-  refresh: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
-    assertWithinIpBudget(ctx, ctx.limits.refresh);
-    const fromBody = input?.refreshToken;
-    const token = fromBody ?? cookieRefreshToken(ctx);
-    if (!token) throw authFailure("TOKEN_MISSING");
-    try {
-      const issued = await ctx.auth.refresh(token, ctx.meta);
-      return deliverTokens(ctx, issued, fromBody ? "body" : "cookie");
-    } catch (error) {
-      if (!fromBody && error instanceof AuthError && DEAD_REFRESH_CODES.has(error.code)) {
-        clearRefreshCookie(ctx);
+  refresh: publicProcedure
+    .input(refreshInput)
+    .output(authResultSchema)
+    .mutation(async ({ ctx, input }) => {
+      assertWithinIpBudget(ctx, ctx.limits.refresh);
+      const fromBody = input?.refreshToken;
+      const token = fromBody ?? cookieRefreshToken(ctx);
+      if (!token) throw authFailure("TOKEN_MISSING");
+      try {
+        const issued = await ctx.auth.refresh(token, ctx.meta);
+        return deliverTokens(ctx, issued, fromBody ? "body" : "cookie");
+      } catch (error) {
+        if (!fromBody && error instanceof AuthError && DEAD_REFRESH_CODES.has(error.code)) {
+          clearRefreshCookie(ctx);
+        }
+        throw error;
       }
-      throw error;
-    }
-  }),
+    }),
 
   /**
    * Ends the caller's session, identified by its access token or by a refresh
    * token (cookie or body), and clears the cookie. Idempotent: logging out of
    * an already-ended session is `{ ok: true }`.
    */
-  logout: publicProcedure.input(logoutInput).mutation(async ({ ctx, input }) => {
-    const accessToken = bearerToken(ctx.req.headers.get("authorization"));
-    const refreshToken = input?.refreshToken ?? cookieRefreshToken(ctx);
-    clearRefreshCookie(ctx);
-    if (!accessToken && !refreshToken) throw authFailure("TOKEN_MISSING");
-    if (accessToken) {
-      try {
-        const claims = await ctx.auth.authenticate(accessToken);
-        await ctx.auth.sessions.logout(claims.userId, claims.sessionId, ctx.meta);
-        return { ok: true as const };
-      } catch (error) {
-        const alreadyEnded = error instanceof AuthError && error.code === "SESSION_REVOKED";
-        if (alreadyEnded) return { ok: true as const };
-        if (!refreshToken) throw error;
+  logout: publicProcedure
+    .input(logoutInput)
+    .output(okSchema)
+    .mutation(async ({ ctx, input }) => {
+      const accessToken = bearerToken(ctx.req.headers.get("authorization"));
+      const refreshToken = input?.refreshToken ?? cookieRefreshToken(ctx);
+      clearRefreshCookie(ctx);
+      if (!accessToken && !refreshToken) throw authFailure("TOKEN_MISSING");
+      if (accessToken) {
+        try {
+          const claims = await ctx.auth.authenticate(accessToken);
+          await ctx.auth.sessions.logout(claims.userId, claims.sessionId, ctx.meta);
+          return { ok: true as const };
+        } catch (error) {
+          const alreadyEnded = error instanceof AuthError && error.code === "SESSION_REVOKED";
+          if (alreadyEnded) return { ok: true as const };
+          if (!refreshToken) throw error;
+        }
       }
-    }
-    if (refreshToken) await ctx.auth.sessions.logoutWithRefreshToken(refreshToken, ctx.meta);
-    return { ok: true as const };
-  }),
+      if (refreshToken) await ctx.auth.sessions.logoutWithRefreshToken(refreshToken, ctx.meta);
+      return { ok: true as const };
+    }),
 
-  logoutAll: protectedProcedure.mutation(async ({ ctx }) => {
+  logoutAll: protectedProcedure.output(logoutAllResultSchema).mutation(async ({ ctx }) => {
     clearRefreshCookie(ctx);
     return { revoked: await ctx.auth.sessions.logoutAll(ctx.user.id, ctx.meta) };
   }),

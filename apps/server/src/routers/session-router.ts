@@ -1,12 +1,17 @@
-import { revokeSessionInput } from "@sesame/auth";
+import { okSchema, revokeSessionInput, sessionListSchema } from "@sesame/auth";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
 
 export const sessionRouter = router({
   /** The user's live sessions ("devices"), the caller's marked `current: true`. */
-  list: protectedProcedure.query(({ ctx }) => ctx.auth.sessions.list(ctx.user.id, ctx.session.id)),
+  list: protectedProcedure
+    .output(sessionListSchema)
+    .query(({ ctx }) => ctx.auth.sessions.list(ctx.user.id, ctx.session.id)),
 
-  revoke: protectedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
-    await ctx.auth.sessions.revoke(ctx.user.id, input.sessionId, ctx.meta);
-    return { ok: true as const };
-  }),
+  revoke: protectedProcedure
+    .input(revokeSessionInput)
+    .output(okSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.sessions.revoke(ctx.user.id, input.sessionId, ctx.meta);
+      return { ok: true as const };
+    }),
 });

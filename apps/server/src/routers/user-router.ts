@@ -1,12 +1,15 @@
-import { changePasswordInput } from "@sesame/auth";
+import { changePasswordInput, okSchema, userSchema } from "@sesame/auth";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
 
 export const userRouter = router({
-  me: protectedProcedure.query(({ ctx }) => ctx.auth.accounts.me(ctx.user.id)),
+  me: protectedProcedure.output(userSchema).query(({ ctx }) => ctx.auth.accounts.me(ctx.user.id)),
 
   /** Needs the current password; ends every other session of the user. */
-  changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    await ctx.auth.accounts.changePassword(ctx.user.id, ctx.session.id, input, ctx.meta);
-    return { ok: true as const };
-  }),
+  changePassword: protectedProcedure
+    .input(changePasswordInput)
+    .output(okSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.accounts.changePassword(ctx.user.id, ctx.session.id, input, ctx.meta);
+      return { ok: true as const };
+    }),
 });

@@ -62,3 +62,17 @@ export const auditEventSchema = z.object({
   userAgent: z.string().nullable(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+/** What `session.list` answers: the caller's live sessions. */
+export const sessionListSchema = z.array(sessionSchema);
+
+/** What `audit.list` answers: the caller's events, newest first. */
+export const auditEventListSchema = z.array(auditEventSchema);
+
+/** The answer of a mutation whose only news is that it happened (`auth.logout`, `session.revoke`, `user.changePassword`). */
+export const okSchema = z.object({ ok: z.literal(true) });
+export type Ok = z.infer<typeof okSchema>;
+
+/** What `auth.logoutAll` answers: how many sessions it ended. */
+export const logoutAllResultSchema = z.object({ revoked: z.number().int().min(0) });
+export type LogoutAllResult = z.infer<typeof logoutAllResultSchema>;
