@@ -60,7 +60,7 @@ describe("instant revocation (SECURITY 16)", () => {
     await expect(a.client.api.user.me.query()).resolves.toBeDefined();
   });
 
-  it("holds across two server processes sharing one database", async () => {
+  it("holds across two server instances (own connections and memory) sharing one database", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sesame-shared-"));
     const shared = {
       DATABASE_URL: join(dir, "db.sqlite"),
