@@ -73,11 +73,11 @@ export const envSchema = z.object({
   LOGIN_MAX_DELAY: seconds(DEFAULT_THROTTLE.accountMaxDelay),
   LOGIN_IP_MAX_FAILURES: count(DEFAULT_THROTTLE.ipMaxFailures),
   LOGIN_IP_WINDOW: seconds(DEFAULT_THROTTLE.ipWindow),
-  /** Sign-ins and sign-ups per IP per RATE_LIMIT_WINDOW. */
-  RATE_LIMIT_SIGN_IN: count(150),
+  /** Sign-ins and sign-ups per IP per RATE_LIMIT_WINDOW, counted in the database. */
+  RATE_LIMIT_SIGN_IN: count(DEFAULT_THROTTLE.signInRequests),
   /** Refreshes per IP per RATE_LIMIT_WINDOW: every page load of the web app costs one, and a 256-bit token is no guessing target. */
-  RATE_LIMIT_REFRESH: count(300),
-  RATE_LIMIT_WINDOW: seconds(300),
+  RATE_LIMIT_REFRESH: count(DEFAULT_THROTTLE.refreshRequests),
+  RATE_LIMIT_WINDOW: seconds(DEFAULT_THROTTLE.requestWindow),
 
   BODY_LIMIT_BYTES: positive(64 * 1024),
   /** The built web app to serve; empty to serve none. Defaults to apps/web/dist. */

@@ -6,7 +6,6 @@ import {
   type Clock,
   createAuthService,
   type IdGenerator,
-  IpRateLimiter,
   type PasswordHasher,
   systemClock,
 } from "@sesame/auth";
@@ -102,21 +101,19 @@ export async function startServer(
         accountFailureMemory: 24 * 60 * 60,
         ipMaxFailures: env.LOGIN_IP_MAX_FAILURES,
         ipWindow: env.LOGIN_IP_WINDOW,
+        signInRequests: env.RATE_LIMIT_SIGN_IN,
+        refreshRequests: env.RATE_LIMIT_REFRESH,
+        requestWindow: env.RATE_LIMIT_WINDOW,
       },
     },
   });
   keys.watch(2000);
 
-  const windowMs = env.RATE_LIMIT_WINDOW * 1000;
   const app = createHttpApp({
     auth,
     issuer,
     originPolicy: new OriginPolicy(env.ALLOWED_ORIGINS, issuer),
     refreshCookie: new RefreshCookie(issuer.startsWith("https:")),
-    limits: {
-      signIn: new IpRateLimiter(env.RATE_LIMIT_SIGN_IN, windowMs),
-      refresh: new IpRateLimiter(env.RATE_LIMIT_REFRESH, windowMs),
-    },
     trustProxy: env.TRUST_PROXY,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,

@@ -49,6 +49,16 @@ describe("Sesame as separate OS processes (what `npm start` runs)", () => {
     expect(await authCodeOf(onTwo.user.me.query())).toBe("SESSION_REVOKED");
   });
 
+  it("the per-IP sign-in budget is one budget for both processes", async () => {
+    const env = { ...sharedFiles(), RATE_LIMIT_SIGN_IN: "2" };
+    const one = await spawnSesame(env);
+    const two = await spawnSesame(env);
+    const signIn = { email: "cy@example.com", password: PASSWORD, transport: "body" as const };
+    await one.api().auth.register.mutate(signIn);
+    await two.api().auth.login.mutate(signIn);
+    expect(await authCodeOf(one.api().auth.login.mutate(signIn))).toBe("RATE_LIMITED");
+  });
+
   it("failed logins counted in one process count in the other", async () => {
     const env = { ...sharedFiles(), LOGIN_IP_MAX_FAILURES: "2" };
     const one = await spawnSesame(env);

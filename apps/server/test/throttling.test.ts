@@ -81,6 +81,51 @@ describe("throttling over HTTP (SECURITY 34)", () => {
     ).toBe("RATE_LIMITED");
   });
 
+  it("a spent budget says when its window reopens, and opens again then", async () => {
+    const server = await startTestServer({ RATE_LIMIT_REFRESH: "1", RATE_LIMIT_WINDOW: "60" });
+    const { client, refreshToken } = await signedUp(server);
+    const opened = server.clock.now();
+    const next = await client.api.auth.refresh.mutate({ refreshToken });
+    server.clock.advance(30_000);
+    const refused = await fetch(`${server.url}/trpc/auth.refresh`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refreshToken: next.refreshToken }),
+    });
+    expect(refused.status).toBe(429);
+    const body = await refused.json();
+    expect(body.error.data.retryAt).toBe(Math.ceil((opened + 60_000) / 1000));
+    expect(Number(refused.headers.get("retry-after"))).toBeOneOf([30, 31]);
+    server.clock.advance(30_000);
+    await expect(
+      client.api.auth.refresh.mutate({ refreshToken: next.refreshToken }),
+    ).resolves.toBeDefined();
+  });
+
+  it("request budgets are shared by server instances on one database", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sesame-shared-"));
+    const shared = {
+      DATABASE_URL: join(dir, "db.sqlite"),
+      SIGNING_KEYS_FILE: join(dir, "keys.json"),
+      RATE_LIMIT_REFRESH: "2",
+      PUBLIC_URL: "https://id.example.com", // one issuer, as behind one public URL
+    };
+    const a = await startTestServer(shared);
+    const b = await startTestServer(shared);
+    b.clock.set(a.clock.now());
+    const { refreshToken } = await signedUp(a);
+    const onA = a.client();
+    const onB = b.client();
+    const first = await onA.api.auth.refresh.mutate({ refreshToken });
+    const second = await onB.api.auth.refresh.mutate({ refreshToken: first.refreshToken });
+    expect(
+      await authCodeOf(onA.api.auth.refresh.mutate({ refreshToken: second.refreshToken })),
+    ).toBe("RATE_LIMITED");
+    expect(
+      await authCodeOf(onB.api.auth.refresh.mutate({ refreshToken: second.refreshToken })),
+    ).toBe("RATE_LIMITED");
+  });
+
   it("the default per-IP budget lets a test suite on 127.0.0.1 sign in many times", async () => {
     const server = await startTestServer();
     const { email } = await signedUp(server);

@@ -32,6 +32,11 @@ export interface ThrottleConfig {
   /** Failed logins per IP allowed in `ipWindow` seconds. */
   ipMaxFailures: number;
   ipWindow: number;
+  /** Sign-in and sign-up requests per IP allowed in `requestWindow` seconds, failed or not. */
+  signInRequests: number;
+  /** Refresh requests per IP allowed in `requestWindow` seconds: every page load of a web app costs one. */
+  refreshRequests: number;
+  requestWindow: number;
 }
 
 export const DEFAULT_THROTTLE: ThrottleConfig = {
@@ -43,6 +48,9 @@ export const DEFAULT_THROTTLE: ThrottleConfig = {
   accountFailureMemory: 24 * 60 * 60,
   ipMaxFailures: 100,
   ipWindow: 5 * 60,
+  signInRequests: 150,
+  refreshRequests: 300,
+  requestWindow: 5 * 60,
 };
 
 export const AUTH_DEFAULTS = {

@@ -15,6 +15,7 @@ import { rotateRefreshToken } from "./sessions/rotate-refresh-token.ts";
 import { SessionControl } from "./sessions/session-control.ts";
 import type { AuthStorage } from "./storage.ts";
 import { LoginThrottle } from "./throttle/login-throttle.ts";
+import { RequestBudget } from "./throttle/request-budget.ts";
 import { type AccessClaims, AccessTokens } from "./tokens/access-tokens.ts";
 import { RefreshTokens } from "./tokens/refresh-tokens.ts";
 
@@ -42,10 +43,30 @@ export interface AuthServiceOptions {
 export class AuthService {
   readonly accounts: Accounts;
   readonly sessions: SessionControl;
+  /** Per-IP budgets the HTTP layer spends before sign-in/sign-up and refresh, shared by every process. */
+  readonly requestBudgets: { signIn: RequestBudget; refresh: RequestBudget };
 
   constructor(private readonly deps: AuthDeps) {
     this.accounts = new Accounts(deps);
     this.sessions = new SessionControl(deps);
+    const { storage, clock, config } = deps;
+    const t = config.throttle;
+    this.requestBudgets = {
+      signIn: new RequestBudget(
+        storage.throttle,
+        clock,
+        "sign_in",
+        t.signInRequests,
+        t.requestWindow,
+      ),
+      refresh: new RequestBudget(
+        storage.throttle,
+        clock,
+        "refresh",
+        t.refreshRequests,
+        t.requestWindow,
+      ),
+    };
   }
 
   get config(): AuthConfig {
@@ -85,16 +106,25 @@ export class AuthService {
 
   /**
    * Housekeeping the server runs hourly: deletes sessions (and their tokens)
-   * that ended long enough ago that no token of theirs can matter, and audit
-   * events past their retention.
+   * that ended long enough ago that no token of theirs can matter, audit
+   * events past their retention, and throttle counters idle for longer than
+   * any of them is remembered (each would read as zero by then).
    */
-  async purgeExpired(): Promise<{ sessions: number; auditEvents: number }> {
+  async purgeExpired(): Promise<{ sessions: number; auditEvents: number; counters: number }> {
     const { config, clock, storage } = this.deps;
     const now = clock.now();
     const retainMs = (config.accessTokenTtl + config.clockTolerance) * 1000 + 24 * 60 * 60 * 1000;
+    const t = config.throttle;
+    const longestMemory = Math.max(
+      t.accountFailureMemory,
+      t.accountLockout,
+      t.ipWindow,
+      t.requestWindow,
+    );
     return {
       sessions: await storage.sessions.purgeDead(now, retainMs),
       auditEvents: await storage.audit.purgeBefore(now - config.auditRetention * 1000),
+      counters: await storage.throttle.purgeIdleBefore(now - longestMemory * 1000),
     };
   }
 

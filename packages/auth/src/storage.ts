@@ -150,6 +150,8 @@ export interface ThrottleStore {
   recordFailure(keys: ThrottleKey[], now: number): Promise<void>;
   /** Forgets the key's failures (a successful login resets its account). */
   clear(key: string): Promise<void>;
+  /** Deletes counters whose window opened and last failure happened before `before`; answers how many. */
+  purgeIdleBefore(before: number): Promise<number>;
 }
 
 export interface AuditRecord {

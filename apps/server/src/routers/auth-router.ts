@@ -45,7 +45,7 @@ export const authRouter = router({
     .input(refreshInput)
     .output(authResultSchema)
     .mutation(async ({ ctx, input }) => {
-      assertWithinIpBudget(ctx, ctx.limits.refresh);
+      await assertWithinIpBudget(ctx, ctx.auth.requestBudgets.refresh);
       const fromBody = input?.refreshToken;
       const token = fromBody ?? cookieRefreshToken(ctx);
       if (!token) throw authFailure("TOKEN_MISSING");
@@ -106,7 +106,7 @@ async function signIn(
   transport: Transport,
   issue: () => Promise<IssuedTokens>,
 ): Promise<AuthResult> {
-  assertWithinIpBudget(ctx, ctx.limits.signIn);
+  await assertWithinIpBudget(ctx, ctx.auth.requestBudgets.signIn);
   let replaced: string | undefined;
   if (transport === "cookie") {
     assertCookieOrigin(ctx);

@@ -1,4 +1,4 @@
-import type { AuthService, IpRateLimiter, RequestMeta } from "@sesame/auth";
+import type { AuthService, RequestMeta } from "@sesame/auth";
 import type { OriginPolicy } from "../http/origin-policy.ts";
 import type { RefreshCookie } from "../http/refresh-cookie.ts";
 
@@ -10,14 +10,12 @@ export interface RequestContext {
   meta: RequestMeta;
   refreshCookie: RefreshCookie;
   originPolicy: OriginPolicy;
-  limits: { signIn: IpRateLimiter; refresh: IpRateLimiter };
 }
 
 export interface ContextDeps {
   auth: AuthService;
   refreshCookie: RefreshCookie;
   originPolicy: OriginPolicy;
-  limits: RequestContext["limits"];
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { IpRateLimiter } from "@sesame/auth";
+import type { RequestBudget } from "@sesame/auth";
 import type { Context } from "./context.ts";
 import { authFailure } from "./trpc.ts";
 
@@ -8,8 +8,8 @@ export function assertCookieOrigin(ctx: Context): void {
 }
 
 /** Counts a token request against the caller's IP budget; throws `RATE_LIMITED` when spent. */
-export function assertWithinIpBudget(ctx: Context, limiter: IpRateLimiter): void {
-  const retryAtMs = limiter.hit(ctx.meta.ip ?? "unknown", ctx.auth.now());
+export async function assertWithinIpBudget(ctx: Context, budget: RequestBudget): Promise<void> {
+  const retryAtMs = await budget.spend(ctx.meta.ip ?? "unknown");
   if (retryAtMs !== undefined) {
     throw authFailure("RATE_LIMITED", { retryAt: Math.ceil(retryAtMs / 1000) });
   }

@@ -1,10 +1,10 @@
 import type { ThrottleCounter, ThrottleKey, ThrottleStore } from "@sesame/auth";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { throttleCounters } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
 
-/** Failure counters in the shared database, so limits hold across every server process. */
+/** Failure and request counters in the shared database, so limits hold across every server process. */
 export class SqliteThrottleStore implements ThrottleStore {
   /** Prepared once: every login reads and, on failure, writes these counters. */
   private readonly q;
@@ -41,6 +41,15 @@ export class SqliteThrottleStore implements ThrottleStore {
         .delete(throttleCounters)
         .where(eq(throttleCounters.key, p("key")))
         .prepare(),
+      purgeIdle: db
+        .delete(throttleCounters)
+        .where(
+          and(
+            lt(throttleCounters.windowStartedAt, p("before")),
+            lt(throttleCounters.lastFailureAt, p("before")),
+          ),
+        )
+        .prepare(),
     };
   }
 
@@ -63,6 +72,10 @@ export class SqliteThrottleStore implements ThrottleStore {
     return this.writes.run(() => {
       this.q.clear.run({ key });
     });
+  }
+
+  purgeIdleBefore(before: number): Promise<number> {
+    return this.writes.run(() => this.q.purgeIdle.run({ before }).changes);
   }
 
   /** The counters for `keys`, an expired or missing one as zero failures. */
