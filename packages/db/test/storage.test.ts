@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { openDatabase, WriteBatcher } from "../src/index.ts";
@@ -55,6 +56,24 @@ describe("the SQLite database", () => {
       expect(bytes.includes(token)).toBe(false);
       expect(bytes.includes(token.split(".")[2] ?? "")).toBe(false);
     }
+  });
+
+  it("finds a refresh token by the SHA-256 of the token, the only key its row has", async () => {
+    const storage = openStorage(freshDatabaseFile());
+    const { auth } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    const digest = createHash("sha256").update(pair.refreshToken).digest();
+    const keys = storage.sqlite.prepare("SELECT token_hash FROM refresh_tokens").pluck().all();
+    expect(keys).toHaveLength(1);
+    expect([digest.toString("hex"), digest.toString("base64url")]).toContain(keys[0]);
+    // The lookup is an index seek on that hash: nothing compares the token itself.
+    const plan = storage.sqlite
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM refresh_tokens WHERE token_hash = ?")
+      .all(keys[0]) as Array<{ detail: string }>;
+    expect(plan.map((step) => step.detail).join()).toMatch(/USING (PRIMARY KEY|INDEX)/);
+    expect(await storage.sessions.findByRefreshTokenHash(String(keys[0]))).toMatchObject({
+      id: pair.sessionId,
+    });
   });
 
   it("deleting a session deletes its refresh tokens (cascade)", async () => {
