@@ -11,6 +11,31 @@ import { browserSuite } from "./support/browser-suite.ts";
 const suite = browserSuite();
 
 describe("a session that outlives the page", () => {
+  it("a first visit asks the server nothing and leaves the console clean", async () => {
+    const app = await suite.start();
+    const context = await suite.openContext();
+    const page = await context.newPage();
+    const refreshes = countRefreshes(context);
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+
+    await page.goto("/account");
+    await loginHeading(page).waitFor();
+    expect(page.url()).toBe(`${app.url}/login`);
+    expect(refreshes.count).toBe(0);
+    expect(consoleErrors).toEqual([]);
+
+    // Once signed in, the next load does ask: the hint remembers a session may exist.
+    await signUp(page, uniqueEmail());
+    await page.reload();
+    await page.getByRole("heading", { name: /^Hello, / }).waitFor();
+    expect(refreshes.count).toBe(1);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
   it("survives a reload and a new tab, each restored by one refresh through the cookie", async () => {
     const app = await suite.start();
     const context = await suite.openContext();

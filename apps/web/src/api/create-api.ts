@@ -1,7 +1,7 @@
 import type { AppRouter } from "@sesame/server";
 import { QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
-import { broadcastChannel, webLocks } from "../auth-client/browser-primitives.ts";
+import { broadcastChannel, localStorageHint, webLocks } from "../auth-client/browser-primitives.ts";
 import { AuthSession, authCodeOf, authLink, authorizationHeaders } from "../auth-client/index.ts";
 
 const API_URL = "/trpc";
@@ -28,6 +28,7 @@ export function createApi() {
     logout: () => tokenClient.auth.logout.mutate(),
     lock: webLocks(),
     channel: broadcastChannel("sesame-session"),
+    hint: localStorageHint("sesame-may-be-signed-in"),
   });
   const trpcClient = createTRPCClient<AppRouter>({
     links: [

@@ -206,6 +206,71 @@ describe("AuthSession", () => {
       });
     });
 
+    describe("with a session hint (a browser's localStorage)", () => {
+      /** The hint as one origin's storage holds it: shared by every tab. */
+      const storedHint = (value: boolean | undefined) => {
+        const hint = {
+          value,
+          mayBeSignedIn: () => hint.value === true,
+          remember: (signedIn: boolean) => {
+            hint.value = signedIn;
+          },
+        };
+        return hint;
+      };
+
+      it("asks the server nothing when this browser holds no session", async () => {
+        const tab = openTab(server, hub, lock, storedHint(undefined));
+        await tab.session.restore();
+        expect(server.refreshCalls).toBe(0);
+        expect(tab.session.getState()).toEqual({ status: "signed-out", reason: null });
+      });
+
+      it("a sign-in is remembered for the next load, and a log-out forgotten", async () => {
+        const hint = storedHint(undefined);
+        const tab = openTab(server, hub, lock, hint);
+        tab.session.signIn(server.issue());
+        expect(hint.value).toBe(true);
+
+        const reloaded = openTab(server, hub, lock, hint);
+        await reloaded.session.restore();
+        expect(server.refreshCalls).toBe(1);
+        expect(reloaded.session.getState().status).toBe("signed-in");
+
+        await reloaded.session.logout();
+        expect(hint.value).toBe(false);
+      });
+
+      it("a session that ended, or a cookie that is gone, clears it", async () => {
+        const hint = storedHint(true);
+        server.refreshFailure = "SESSION_REVOKED";
+        await openTab(server, hub, lock, hint).session.restore();
+        expect(hint.value).toBe(false);
+
+        hint.value = true;
+        server.refreshFailure = undefined;
+        server.cookie = false;
+        await openTab(server, hub, lock, hint).session.restore();
+        expect(hint.value).toBe(false);
+      });
+
+      it("a network failure or RATE_LIMITED keeps it: the cookie may still work next time", async () => {
+        const hint = storedHint(true);
+        const offline = new AuthSession({
+          refresh: () => Promise.reject(new TypeError("Failed to fetch")),
+          logout: server.logout,
+          hint,
+        });
+        await offline.restore();
+        expect(offline.getState()).toMatchObject({ reason: { code: "UNREACHABLE" } });
+        expect(hint.value).toBe(true);
+
+        server.refreshFailure = "RATE_LIMITED";
+        await openTab(server, hub, lock, hint).session.restore();
+        expect(hint.value).toBe(true);
+      });
+    });
+
     it("takes a grant another tab refreshed while this one waited for the lock", async () => {
       const a = openTab(server, hub, lock);
       a.session.signIn(server.issue());

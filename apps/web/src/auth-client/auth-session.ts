@@ -2,7 +2,7 @@ import type { AuthCode } from "@sesame/auth/contracts";
 import type { AccessGrant } from "./access-grant.ts";
 import { authCodeOf, SESSION_ENDED_CODES } from "./auth-codes.ts";
 import { inProcessLock } from "./in-process-lock.ts";
-import type { LockManager, SessionChannel, Timers } from "./primitives.ts";
+import type { LockManager, SessionChannel, SessionHint, Timers } from "./primitives.ts";
 import { proactiveRefreshDelay } from "./proactive-refresh-delay.ts";
 import { isSessionMessage, type SessionMessage } from "./session-message.ts";
 import { SignedOutError } from "./signed-out-error.ts";
@@ -32,6 +32,8 @@ export interface AuthSessionOptions {
   lock?: LockManager;
   /** Tells other tabs about new grants and sign-outs; defaults to none. */
   channel?: SessionChannel<unknown>;
+  /** Whether a session may exist, so a visitor without one costs no request; defaults to always asking. */
+  hint?: SessionHint;
   timers?: Timers;
   /** Milliseconds since the epoch. */
   now?: () => number;
@@ -41,6 +43,7 @@ export interface AuthSessionOptions {
 }
 
 const silentChannel: SessionChannel<unknown> = { post: () => {}, subscribe: () => () => {} };
+const alwaysAsk: SessionHint = { mayBeSignedIn: () => true, remember: () => {} };
 
 /**
  * The client side of a Sesame session: holds the access token in memory,
@@ -70,6 +73,7 @@ export class AuthSession {
   private readonly listeners = new Set<() => void>();
   private readonly lock: LockManager;
   private readonly channel: SessionChannel<unknown>;
+  private readonly hint: SessionHint;
   private readonly timers: Timers;
   private readonly now: () => number;
   private readonly aheadMs: number;
@@ -79,6 +83,7 @@ export class AuthSession {
   constructor(private readonly options: AuthSessionOptions) {
     this.lock = options.lock ?? inProcessLock();
     this.channel = options.channel ?? silentChannel;
+    this.hint = options.hint ?? alwaysAsk;
     this.timers = options.timers ?? {
       setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
       clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -105,9 +110,11 @@ export class AuthSession {
 
   /**
    * At start (a reload, a new tab): one refresh through the cookie. Without a
-   * cookie the visitor is simply signed out, with no reason to show.
+   * cookie the visitor is simply signed out, with no reason to show; when the
+   * hint says this browser holds no session, without asking the server at all.
    */
   async restore(): Promise<void> {
+    if (!this.hint.mayBeSignedIn()) return this.end(null, false);
     await this.refresh().catch(() => {});
   }
 
@@ -195,6 +202,7 @@ export class AuthSession {
 
   private adopt(grant: AccessGrant, newSession: boolean): void {
     this.grant = grant;
+    this.hint.remember(true);
     this.scheduleRefresh(grant);
     if (newSession || this.state.status !== "signed-in") {
       this.setState({ status: "signed-in", generation: ++this.generation });
@@ -204,6 +212,14 @@ export class AuthSession {
   private end(reason: SignOutReason | null, broadcast: boolean): void {
     this.grant = null;
     this.timers.clearTimeout(this.timer);
+    // Only a session known to be over clears the hint: after a network failure or RATE_LIMITED the cookie may still work.
+    if (
+      reason === null ||
+      reason.code === "SIGNED_OUT" ||
+      SESSION_ENDED_CODES.has(reason.code as AuthCode)
+    ) {
+      this.hint.remember(false);
+    }
     // The first reason is the one to show: later failures are its consequences.
     if (this.state.status === "signed-out") return;
     this.setState({ status: "signed-out", reason });

@@ -1,5 +1,5 @@
 import { inProcessLock } from "./in-process-lock.ts";
-import type { LockManager, SessionChannel } from "./primitives.ts";
+import type { LockManager, SessionChannel, SessionHint } from "./primitives.ts";
 
 /**
  * The browser's primitives for `AuthSession`; the only DOM-dependent file of
@@ -26,6 +26,28 @@ export function broadcastChannel(name: string): SessionChannel<unknown> {
       const onMessage = (event: MessageEvent) => listener(event.data);
       channel.addEventListener("message", onMessage);
       return () => channel.removeEventListener("message", onMessage);
+    },
+  };
+}
+
+/**
+ * The session hint in `localStorage` (shared by the origin's tabs). Where
+ * storage is unavailable (blocked, private modes that throw), it always asks.
+ */
+export function localStorageHint(key: string): SessionHint {
+  return {
+    mayBeSignedIn: () => {
+      try {
+        return globalThis.localStorage.getItem(key) === "1";
+      } catch {
+        return true;
+      }
+    },
+    remember: (signedIn) => {
+      try {
+        if (signedIn) globalThis.localStorage.setItem(key, "1");
+        else globalThis.localStorage.removeItem(key);
+      } catch {}
     },
   };
 }

@@ -14,6 +14,6 @@ export {
   type SignOutReason,
 } from "./auth-session.ts";
 export { inProcessLock } from "./in-process-lock.ts";
-export type { LockManager, SessionChannel, Timers } from "./primitives.ts";
+export type { LockManager, SessionChannel, SessionHint, Timers } from "./primitives.ts";
 export { isSessionMessage, type SessionMessage } from "./session-message.ts";
 export { SignedOutError } from "./signed-out-error.ts";

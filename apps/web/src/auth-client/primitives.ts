@@ -19,6 +19,17 @@ export interface SessionChannel<M> {
   subscribe(listener: (message: M) => void): () => void;
 }
 
+/**
+ * Remembers across reloads whether this browser may hold a session. The
+ * refresh cookie is HttpOnly, so script cannot see it; without a hint a
+ * signed-out visit spends a request (and a 401 in the console) to learn
+ * there is none. Not a secret: it only decides whether to ask the server.
+ */
+export interface SessionHint {
+  mayBeSignedIn(): boolean;
+  remember(signedIn: boolean): void;
+}
+
 export interface Timers {
   setTimeout(callback: () => void, delayMs: number): unknown;
   clearTimeout(handle: unknown): void;

@@ -1,7 +1,7 @@
 import { createTRPCUntypedClient } from "@trpc/client";
 import { authLink } from "../auth-link.ts";
 import { AuthSession } from "../auth-session.ts";
-import type { LockManager } from "../primitives.ts";
+import type { LockManager, SessionHint } from "../primitives.ts";
 import type { FakeBroadcastHub } from "./fake-broadcast-hub.ts";
 import type { FakeTokenServer } from "./fake-token-server.ts";
 
@@ -16,12 +16,14 @@ export function openTab(
   server: FakeTokenServer,
   hub: FakeBroadcastHub,
   lock: LockManager,
+  hint?: SessionHint,
 ): FakeTab {
   const session = new AuthSession({
     refresh: server.refresh,
     logout: server.logout,
     lock,
     channel: hub.channel(),
+    hint,
   });
   const client = createTRPCUntypedClient({ links: [authLink({ session }), server.link()] });
   return {
