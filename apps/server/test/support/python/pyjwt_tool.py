@@ -19,7 +19,7 @@ import urllib.request
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-REQUIRED = ["exp", "iat", "iss", "aud", "sub", "jti"]
+REQUIRED = ["exp", "iat", "iss", "aud", "sub", "sid", "jti"]
 
 
 def fetch_json(url):
