@@ -17,7 +17,26 @@ describe("the password policy (NIST SP 800-63B)", () => {
     expect(reason("7chars!")).toMatch(/at least 8/);
     expect(reason("ok8chars")).toBeUndefined();
     expect(reason("ééééééé")).toMatch(/at least 8/);
-    expect(reason("😀😀😀😀😀😀😀😀")).toBeUndefined();
+    expect(reason("😀😃😄😁😆😅😂🤣")).toBeUndefined();
+  });
+
+  it("judges the form that is hashed (NFKC): look-alike spellings of a weak password are weak", () => {
+    expect(reason("ｐａｓｓｗｏｒｄ")).toMatch(/too common/); // fullwidth "password"
+    expect(reason("e\u0301".repeat(4))).toMatch(/at least 8/); // eight code points, four characters once composed
+  });
+
+  it("refuses one character repeated and straight runs, and nothing merely similar", () => {
+    for (const weak of [
+      "ñññññññññ",
+      "        ",
+      "\u0000".repeat(8),
+      "lmnopqrstu",
+      "zyxwvutsrq",
+    ]) {
+      expect(reason(weak), JSON.stringify(weak)).toMatch(/repeated|straight run/);
+    }
+    expect(reason("ññññññññññb")).toBeUndefined();
+    expect(reason("lmnopqrstv")).toBeUndefined();
   });
 
   it("accepts 64 and 1024 characters and refuses 1025", () => {
