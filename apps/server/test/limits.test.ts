@@ -82,6 +82,28 @@ describe("bad input gets a typed 4xx and changes nothing", () => {
     expect(rowCount(server, "sessions")).toBe(0);
   });
 
+  it("a malformed %-escape in the path of a refused request is still a typed 4xx, not a 500", async () => {
+    const server = await startTestServer();
+    const notJson = await rawRequest(server, {
+      method: "POST",
+      path: "/trpc/user%ZZme",
+      headers: { "content-type": "text/plain" },
+      body: Buffer.from("{}"),
+    });
+    expect(notJson.status).toBe(415);
+    expect(JSON.parse(notJson.body).error.data).toMatchObject({
+      authCode: "INVALID_INPUT",
+      path: "user%ZZme",
+    });
+    const tooLarge = await rawRequest(server, {
+      method: "POST",
+      path: "/trpc/auth.login%",
+      headers: { "content-type": "application/json", "content-length": "999999" },
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body).error.data.authCode).toBe("INVALID_INPUT");
+  });
+
   it("a batch of more than 16 calls is refused as one bad request", async () => {
     const server = await startTestServer();
     const paths = Array(17).fill("user.me").join(",");
@@ -121,7 +143,7 @@ describe("bad input gets a typed 4xx and changes nothing", () => {
     const ok = await post(
       server,
       "auth.register",
-      JSON.stringify({ email: uniqueEmail(), password: "y".repeat(64) }),
+      JSON.stringify({ email: uniqueEmail(), password: "y".repeat(32) + "z".repeat(32) }),
     );
     expect(ok.status).toBe(200);
   });

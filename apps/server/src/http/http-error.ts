@@ -34,6 +34,15 @@ export function httpErrorResponse(
 /** The procedures a `/trpc/a,b?batch=1` URL names, as tRPC's fetch adapter reads them. */
 function calledProcedures(url: string): { paths: string[]; batch: boolean } {
   const { pathname, searchParams } = new URL(url);
-  const names = decodeURIComponent(pathname.replace(/^\/trpc\/?/, "").replace(/\/$/, ""));
+  const names = safelyDecoded(pathname.replace(/^\/trpc\/?/, "").replace(/\/$/, ""));
   return { paths: names === "" ? [] : names.split(","), batch: searchParams.get("batch") === "1" };
+}
+
+/** A malformed escape (`%ZZ`) must not turn a refusal into a 500: such a path names no procedure anyway. */
+function safelyDecoded(component: string): string {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return component;
+  }
 }
