@@ -68,6 +68,22 @@ describe("sessions (devices)", () => {
       expect(await authCodeOf(device.api.user.me.query())).toBe("SESSION_REVOKED");
   });
 
+  it("auth.logout by refresh token: a token that is not ours is REFRESH_INVALID and ends nothing; an ended session's is ok", async () => {
+    const server = await startTestServer();
+    const { client, refreshToken, result } = await signedUp(server);
+    const anonymous = server.client().api;
+    for (const notOurs of ["garbage", result.accessToken, `${refreshToken.slice(0, -4)}AAAA`]) {
+      expect(await authCodeOf(anonymous.auth.logout.mutate({ refreshToken: notOurs }))).toBe(
+        "REFRESH_INVALID",
+      );
+    }
+    expect((await client.api.user.me.query()).id).toBe(result.user.id);
+
+    expect(await anonymous.auth.logout.mutate({ refreshToken })).toEqual({ ok: true });
+    expect(await authCodeOf(client.api.user.me.query())).toBe("SESSION_REVOKED");
+    expect(await anonymous.auth.logout.mutate({ refreshToken })).toEqual({ ok: true });
+  });
+
   it("auth.logout ends only the caller's session and is idempotent", async () => {
     const { devices } = await threeDevices();
     await devices[0].api.auth.logout.mutate();

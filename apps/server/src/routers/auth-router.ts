@@ -63,7 +63,8 @@ export const authRouter = router({
   /**
    * Ends the caller's session, identified by its access token or by a refresh
    * token (cookie or body), and clears the cookie. Idempotent: logging out of
-   * an already-ended session is `{ ok: true }`.
+   * an already-ended session is `{ ok: true }`; a token that is not ours is
+   * refused (`TOKEN_INVALID`, `REFRESH_INVALID`), since it ended nothing.
    */
   logout: publicProcedure
     .input(logoutInput)
@@ -113,6 +114,11 @@ async function signIn(
     replaced = ctx.refreshCookie.read(ctx.req.headers.get("cookie"));
   }
   const issued = await issue();
-  if (replaced) await ctx.auth.sessions.logoutWithRefreshToken(replaced, ctx.meta);
+  if (replaced) {
+    // Whatever cookie the browser brought is replaced; one that names no session is simply dropped.
+    await ctx.auth.sessions.logoutWithRefreshToken(replaced, ctx.meta).catch((error) => {
+      if (!(error instanceof AuthError && error.code === "REFRESH_INVALID")) throw error;
+    });
+  }
   return deliverTokens(ctx, issued, transport);
 }

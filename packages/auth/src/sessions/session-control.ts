@@ -44,12 +44,17 @@ export class SessionControl {
   /**
    * Logout by refresh token (a browser whose access token is gone). Any token
    * of the session's chain identifies it, even a spent one: ending a session
-   * is never harmful. An unknown, forged or expired token ends nothing (an
-   * expired one's session has ended already).
+   * is never harmful. Idempotent for a session that has already ended (its
+   * token expired, was revoked, or was purged), but a token that is not one of
+   * our refresh tokens is `REFRESH_INVALID`: a client holding a truncated or
+   * wrong token must not believe the device is signed out.
    */
   async logoutWithRefreshToken(refreshToken: string, meta: RequestMeta): Promise<void> {
     const verified = await this.deps.refreshTokens.verify(refreshToken, this.deps.clock.now());
-    if (!verified.ok) return;
+    if (!verified.ok) {
+      if (verified.failure === "expired") return;
+      throw new AuthError("REFRESH_INVALID");
+    }
     const session = await this.deps.storage.sessions.findByRefreshTokenHash(
       hashToken(refreshToken),
     );
