@@ -46,6 +46,13 @@ describe("sessions (devices)", () => {
       "device-3",
     );
     await expect(devices[1].api.user.me.query()).resolves.toBeDefined();
+
+    // Again (a double click, another tab): done, and recorded once.
+    expect(await devices[0].api.session.revoke.mutate({ sessionId: victim?.id ?? "" })).toEqual({
+      ok: true,
+    });
+    const events = await devices[0].api.audit.list.query();
+    expect(events.filter((e) => e.type === "session_revoked")).toHaveLength(1);
   });
 
   it("session.revoke of another user's session or an unknown id answers SESSION_NOT_FOUND alike", async () => {
@@ -59,6 +66,11 @@ describe("sessions (devices)", () => {
       await authCodeOf(devices[0].api.session.revoke.mutate({ sessionId: "no-such-session" })),
     ).toBe("SESSION_NOT_FOUND");
     await expect(stranger.client.api.user.me.query()).resolves.toBeDefined();
+    // Even once the stranger's session has ended, its id is nobody else's to learn about.
+    await stranger.client.api.auth.logout.mutate();
+    expect(
+      await authCodeOf(devices[0].api.session.revoke.mutate({ sessionId: strangerSession })),
+    ).toBe("SESSION_NOT_FOUND");
   });
 
   it("auth.logoutAll ends every session of the user and counts them", async () => {

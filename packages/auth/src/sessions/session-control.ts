@@ -15,7 +15,11 @@ export class SessionControl {
     return records.map((record) => toSession(record, currentSessionId));
   }
 
-  /** Ends one of the user's sessions; another user's session id is answered exactly like an unknown one. */
+  /**
+   * Ends one of the user's sessions. Idempotent: a session of theirs that has
+   * already ended (a double click, another tab) is done, with no second audit
+   * event; another user's session id is answered exactly like an unknown one.
+   */
   async revoke(
     userId: string,
     sessionId: string,
@@ -24,7 +28,11 @@ export class SessionControl {
   ): Promise<void> {
     const now = this.deps.clock.now();
     const revoked = await this.deps.storage.sessions.revoke(sessionId, userId, reason, now);
-    if (!revoked) throw new AuthError("SESSION_NOT_FOUND");
+    if (!revoked) {
+      const session = await this.deps.storage.sessions.findById(sessionId);
+      if (session?.userId === userId) return;
+      throw new AuthError("SESSION_NOT_FOUND");
+    }
     await this.deps.audit.record(
       reason === "logout" ? "logout" : "session_revoked",
       { userId, sessionId },
