@@ -127,6 +127,28 @@ describe("bad input gets a typed 4xx and changes nothing", () => {
     ]);
   });
 
+  it("a display name with control or direction characters, broken UTF-16 or nothing visible is refused; others are kept in NFC", async () => {
+    const server = await startTestServer();
+    // Raw JSON text, so the lone surrogate travels as the escape a client would send.
+    for (const name of ["\\u0000bad", "\\u202eevil", "\\u200b", "x\\ud800y", "\\u2066a\\u2069"]) {
+      const result = await post(
+        server,
+        "auth.register",
+        `{"email":"${uniqueEmail()}","password":"${PASSWORD}","name":"${name}"}`,
+      );
+      expect(result.status, name).toBe(400);
+      expect(JSON.parse(result.text).error.data.issues[0].path, name).toBe("name");
+    }
+    expect(rowCount(server, "users")).toBe(0);
+    const kept = await server.client().api.auth.register.mutate({
+      email: uniqueEmail(),
+      password: PASSWORD,
+      name: "  Zoe\u0308 李雷 😀  ",
+      transport: "body",
+    });
+    expect(kept.user.name).toBe("Zo\u00eb 李雷 😀");
+  });
+
   it("a weak password is WEAK_PASSWORD with a reason, and creates no account", async () => {
     const server = await startTestServer();
     for (const password of ["short", "password123", "x".repeat(1025)]) {

@@ -32,9 +32,9 @@ function compact<F extends string>(errors: Record<F, string | undefined>): Field
  */
 export function validateSignUp(values: { name: string; email: string; password: string }) {
   const name = values.name.trim();
-  const nameOk = registerInput.shape.name.safeParse(name || undefined).success;
+  const nameCheck = registerInput.shape.name.safeParse(name || undefined);
   return compact({
-    name: nameOk ? undefined : "Keep your name under 100 characters.",
+    name: nameCheck.success ? undefined : nameCheck.error.issues[0]?.message,
     email: emailError(values.email),
     password: newPasswordError(values.password),
   });

@@ -13,6 +13,7 @@ export {
   auditListInput,
   type ChangePasswordInput,
   changePasswordInput,
+  displayNameSchema,
   emailSchema,
   type LoginInput,
   type LogoutInput,

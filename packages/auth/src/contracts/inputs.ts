@@ -29,10 +29,29 @@ export const passwordFieldSchema = z.string().max(PASSWORD_MAX_LENGTH * 4);
 export const transportSchema = z.enum(["cookie", "body"]);
 export type Transport = z.infer<typeof transportSchema>;
 
+/** C0/C1 controls, bidirectional overrides and isolates (which can make a name read as another), lone surrogates. */
+const UNSAFE_IN_NAME = /[\p{Cc}\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/u;
+/** Anything a reader can see: not whitespace, not an invisible format character such as U+200B. */
+const VISIBLE = /[^\p{White_Space}\p{Cf}]/u;
+
+/**
+ * A display name as people write it, in any script, up to 100 characters,
+ * NFC-normalized so one name has one spelling. Refused: control characters,
+ * bidirectional overrides, broken UTF-16 (a lone surrogate comes back
+ * changed from every JSON round trip), and names with nothing visible.
+ */
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .max(100, "Keep your name under 100 characters.")
+  .refine((name) => !UNSAFE_IN_NAME.test(name), "Remove control or direction characters.")
+  .refine((name) => VISIBLE.test(name), "Enter a name, or leave it empty.")
+  .transform((name) => name.normalize("NFC"));
+
 export const registerInput = z.object({
   email: emailSchema,
   password: passwordFieldSchema,
-  name: z.string().trim().min(1).max(100).optional(),
+  name: displayNameSchema.optional(),
   transport: transportSchema.optional(),
 });
 export type RegisterInput = z.infer<typeof registerInput>;
