@@ -80,6 +80,8 @@ describe("bad input gets a typed 4xx and changes nothing", () => {
     }
     expect(rowCount(server, "users")).toBe(0);
     expect(rowCount(server, "sessions")).toBe(0);
+    const malformed = await post(server, "auth.register", "{not json");
+    expect(JSON.parse(malformed.text).error.message).toBe("The input is not valid JSON.");
   });
 
   it("a malformed %-escape in the path of a refused request is still a typed 4xx, not a 500", async () => {

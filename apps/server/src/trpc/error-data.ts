@@ -15,7 +15,7 @@ export interface ErrorData {
 
 /** Fixed messages for errors that do not come from the auth core: parser text and stacks never leave. */
 const GENERIC_MESSAGE: Partial<Record<TRPCError["code"], string>> = {
-  PARSE_ERROR: "The request body is not valid JSON.",
+  PARSE_ERROR: "The input is not valid JSON.",
   BAD_REQUEST: "The input is invalid.",
   NOT_FOUND: "No such procedure.",
   METHOD_NOT_SUPPORTED: "This procedure does not accept that HTTP method.",
@@ -51,7 +51,9 @@ export function toErrorData(error: TRPCError): ErrorData {
       fields: { authCode: cause.code, ...cause.details },
     };
   }
-  const message = genericMessage(error.code);
+  // tRPC reports unparsable JSON input as BAD_REQUEST caused by the parser's SyntaxError.
+  const unparsable = error.code === "BAD_REQUEST" && cause instanceof SyntaxError;
+  const message = genericMessage(unparsable ? "PARSE_ERROR" : error.code);
   if (!INPUT_ERROR_CODES.has(error.code)) return { message, fields: {} };
   const issues =
     cause instanceof ZodError
