@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link, NavLink, Outlet } from "react-router";
+import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { describeError, type ErrorDescription } from "../errors/describe-error.ts";
 import { useSession } from "../session/session-context.ts";
 import { ErrorAlert } from "./error-alert.tsx";
@@ -17,7 +17,10 @@ const NAV = [
 export function AppShell() {
   const session = useSession();
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ErrorDescription | null>(null);
+  const { pathname } = useLocation();
+  // A failed log-out is news on the page where it happened, not on every page after.
+  const [error, setError] = useState<{ page: string; description: ErrorDescription } | null>(null);
+  const shownError = error?.page === pathname ? error.description : null;
 
   const logOut = async () => {
     setPending(true);
@@ -26,7 +29,7 @@ export function AppShell() {
       // Success signs out every tab; the route guard then shows the login page.
       await session.logout();
     } catch (failure) {
-      setError(describeError(failure));
+      setError({ page: pathname, description: describeError(failure) });
       setPending(false);
     }
   };
@@ -52,8 +55,11 @@ export function AppShell() {
           <button
             type="button"
             className="button button-quiet"
-            onClick={logOut}
-            disabled={pending}
+            onClick={() => {
+              if (!pending) void logOut();
+            }}
+            // Not `disabled`: that would drop the keyboard focus on <body> if the log-out fails.
+            aria-disabled={pending || undefined}
             aria-busy={pending}
           >
             {pending ? <Spinner /> : null} Log out
@@ -61,7 +67,7 @@ export function AppShell() {
         </div>
       </header>
       <main id="main" className="page" tabIndex={-1}>
-        <ErrorAlert error={error} />
+        <ErrorAlert error={shownError} />
         <Outlet />
       </main>
     </div>

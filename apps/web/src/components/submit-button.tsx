@@ -10,7 +10,13 @@ interface SubmitButtonProps {
   children: ReactNode;
 }
 
-/** A form's submit button: disabled and saying what it is doing while the request runs. */
+/**
+ * A form's submit button, saying what it is doing while the request runs.
+ * While pending it is `aria-disabled`, not `disabled`: a disabled button drops
+ * the keyboard focus on <body>, and the user would have to find their way
+ * back after an error. A click (or Enter in a field, which clicks the
+ * default button) does nothing then.
+ */
 export function SubmitButton({
   pending,
   pendingLabel,
@@ -22,8 +28,12 @@ export function SubmitButton({
     <button
       type="submit"
       className={`button button-${variant} button-block`}
-      disabled={pending || disabled}
+      disabled={disabled}
+      aria-disabled={pending || undefined}
       aria-busy={pending}
+      onClick={(event) => {
+        if (pending) event.preventDefault();
+      }}
     >
       {pending ? (
         <>

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "../api/trpc.ts";
 import { type Device, DeviceCard } from "../components/device-card.tsx";
 import { ErrorAlert } from "../components/error-alert.tsx";
@@ -24,6 +24,19 @@ export function DevicesPage() {
   const session = useSession();
   const now = useNow(30_000);
   const [confirming, setConfirming] = useState(false);
+  const everywhere = useRef<HTMLDivElement>(null);
+  // The button pressed is replaced (by the confirmation, or back): keep the keyboard in this section.
+  const toggled = useRef(false);
+  useEffect(() => {
+    if (!toggled.current) return;
+    everywhere.current
+      ?.querySelector<HTMLButtonElement>(confirming ? ".button-quiet" : "button")
+      ?.focus();
+  }, [confirming]);
+  const confirm = (next: boolean) => {
+    toggled.current = true;
+    setConfirming(next);
+  };
   const [revoked, setRevoked] = useState<string | null>(null);
   const devices = useQuery(trpc.session.list.queryOptions());
 
@@ -55,7 +68,10 @@ export function DevicesPage() {
         </p>
       </header>
       <ErrorAlert error={failure ? describeError(failure) : null} />
-      <FormAlert tone="success">{revoked}</FormAlert>
+      {/* The card whose button was pressed is gone; the keyboard goes to what happened. */}
+      <FormAlert tone="success" takeFocus>
+        {revoked}
+      </FormAlert>
       <ul className="device-list" aria-label="Signed-in devices">
         {sorted.map((device) => (
           <DeviceCard
@@ -77,34 +93,28 @@ export function DevicesPage() {
           Signs out all {sorted.length} {sorted.length === 1 ? "device" : "devices"}, this one
           included. Use it if you lost a device or think someone else is signed in.
         </p>
-        {confirming ? (
-          <div className="actions">
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => logoutAll.mutate()}
-              disabled={logoutAll.isPending}
-              aria-busy={logoutAll.isPending}
-            >
-              {logoutAll.isPending ? <Spinner /> : null} Yes, log out everywhere
+        <div ref={everywhere}>
+          {confirming ? (
+            <div className="actions">
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => logoutAll.mutate()}
+                disabled={logoutAll.isPending}
+                aria-busy={logoutAll.isPending}
+              >
+                {logoutAll.isPending ? <Spinner /> : null} Yes, log out everywhere
+              </button>
+              <button type="button" className="button button-quiet" onClick={() => confirm(false)}>
+                Cancel
+              </button>
+            </div>
+          ) : (
+            <button type="button" className="button button-danger" onClick={() => confirm(true)}>
+              Log out everywhere…
             </button>
-            <button
-              type="button"
-              className="button button-quiet"
-              onClick={() => setConfirming(false)}
-            >
-              Cancel
-            </button>
-          </div>
-        ) : (
-          <button
-            type="button"
-            className="button button-danger"
-            onClick={() => setConfirming(true)}
-          >
-            Log out everywhere…
-          </button>
-        )}
+          )}
+        </div>
       </section>
     </div>
   );
