@@ -24,14 +24,12 @@ export function DevicesPage() {
   const session = useSession();
   const now = useNow(30_000);
   const [confirming, setConfirming] = useState(false);
-  const everywhere = useRef<HTMLDivElement>(null);
-  // The button pressed is replaced (by the confirmation, or back): keep the keyboard in this section.
+  const startButton = useRef<HTMLButtonElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  // The button pressed is replaced (by the confirmation, or back): the keyboard goes to its replacement.
   const toggled = useRef(false);
   useEffect(() => {
-    if (!toggled.current) return;
-    everywhere.current
-      ?.querySelector<HTMLButtonElement>(confirming ? ".button-quiet" : "button")
-      ?.focus();
+    if (toggled.current) (confirming ? cancelButton : startButton).current?.focus();
   }, [confirming]);
   const confirm = (next: boolean) => {
     toggled.current = true;
@@ -93,28 +91,36 @@ export function DevicesPage() {
           Signs out all {sorted.length} {sorted.length === 1 ? "device" : "devices"}, this one
           included. Use it if you lost a device or think someone else is signed in.
         </p>
-        <div ref={everywhere}>
-          {confirming ? (
-            <div className="actions">
-              <button
-                type="button"
-                className="button button-danger"
-                onClick={() => logoutAll.mutate()}
-                disabled={logoutAll.isPending}
-                aria-busy={logoutAll.isPending}
-              >
-                {logoutAll.isPending ? <Spinner /> : null} Yes, log out everywhere
-              </button>
-              <button type="button" className="button button-quiet" onClick={() => confirm(false)}>
-                Cancel
-              </button>
-            </div>
-          ) : (
-            <button type="button" className="button button-danger" onClick={() => confirm(true)}>
-              Log out everywhere…
+        {confirming ? (
+          <div className="actions">
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => logoutAll.mutate()}
+              disabled={logoutAll.isPending}
+              aria-busy={logoutAll.isPending}
+            >
+              {logoutAll.isPending ? <Spinner /> : null} Yes, log out everywhere
             </button>
-          )}
-        </div>
+            <button
+              ref={cancelButton}
+              type="button"
+              className="button button-quiet"
+              onClick={() => confirm(false)}
+            >
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <button
+            ref={startButton}
+            type="button"
+            className="button button-danger"
+            onClick={() => confirm(true)}
+          >
+            Log out everywhere…
+          </button>
+        )}
       </section>
     </div>
   );
