@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   activityList,
   fillLogIn,
-  loginHeading,
+  logOut,
   PASSWORD,
   signUp,
   uniqueEmail,
@@ -29,8 +29,7 @@ describe("recent activity", () => {
     const email = uniqueEmail();
 
     await signUp(page, email);
-    await page.getByRole("button", { name: "Log out" }).click();
-    await loginHeading(page).waitFor();
+    await logOut(page);
     await fillLogIn(page, email, "not the password");
     await page.getByRole("alert").getByText("That email and password don't match").waitFor();
     await fillLogIn(page, email, PASSWORD);

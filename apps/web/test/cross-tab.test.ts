@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { devicesList, logIn, loginHeading, signUp, uniqueEmail } from "./support/app-driver.ts";
+import {
+  devicesList,
+  logIn,
+  loginHeading,
+  logOut,
+  signUp,
+  uniqueEmail,
+} from "./support/app-driver.ts";
 import { browserSuite } from "./support/browser-suite.ts";
 
 const suite = browserSuite();
@@ -15,9 +22,7 @@ describe("one session, many tabs and devices", () => {
     await Promise.all(others.map((page) => page.goto("/devices")));
     await Promise.all(others.map((page) => devicesList(page).waitFor()));
 
-    await first.getByRole("button", { name: "Log out" }).click();
-
-    await loginHeading(first).waitFor();
+    await logOut(first);
     for (const page of others) {
       await loginHeading(page).waitFor();
       await page.getByText("You logged out in another tab.").waitFor();

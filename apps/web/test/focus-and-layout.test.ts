@@ -4,7 +4,7 @@ import {
   devicesList,
   fillLogIn,
   logIn,
-  loginHeading,
+  logOut,
   signUp,
   uniqueEmail,
 } from "./support/app-driver.ts";
@@ -27,8 +27,7 @@ describe("keyboard focus where the pressed control is gone or busy", () => {
     const page = await context.newPage();
     const email = uniqueEmail();
     await signUp(page, email);
-    await page.getByRole("button", { name: "Log out" }).click();
-    await loginHeading(page).waitFor();
+    await logOut(page);
 
     await fillLogIn(page, email, "not the password");
     await page.getByRole("alert").getByText("That email and password don't match").waitFor();

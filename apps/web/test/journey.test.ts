@@ -3,7 +3,7 @@ import {
   alertTexts,
   fillLogIn,
   logIn,
-  loginHeading,
+  logOut,
   PASSWORD,
   signUp,
   uniqueEmail,
@@ -32,8 +32,7 @@ describe("the whole journey in a browser", () => {
     }));
     expect(stored).toEqual({ local: [["sesame-may-be-signed-in", "1"]], session: [] });
 
-    await page.getByRole("button", { name: "Log out" }).click();
-    await loginHeading(page).waitFor();
+    await logOut(page);
     await page.getByText("You have logged out.").waitFor();
     expect(await context.cookies()).toEqual([]);
 
@@ -47,8 +46,7 @@ describe("the whole journey in a browser", () => {
     await page.getByText("Your password has been changed.").waitFor();
     expect(await alertTexts(page)).toEqual([]);
 
-    await page.getByRole("button", { name: "Log out" }).click();
-    await loginHeading(page).waitFor();
+    await logOut(page);
     await fillLogIn(page, email, PASSWORD);
     await page.getByText("That email and password don't match").waitFor();
     await fillLogIn(page, email, newPassword);

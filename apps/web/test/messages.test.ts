@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { fillLogIn, loginHeading, PASSWORD, signUp, uniqueEmail } from "./support/app-driver.ts";
+import { fillLogIn, logOut, PASSWORD, signUp, uniqueEmail } from "./support/app-driver.ts";
 import { browserSuite } from "./support/browser-suite.ts";
 
 const suite = browserSuite();
@@ -43,9 +43,7 @@ describe("what the forms tell people", () => {
     expect(await focusedLabel(page)).toBe("Password");
 
     await signUp(page, email);
-    await page.getByRole("button", { name: "Log out" }).click();
-    // Navigating before the log-out request answers would cancel it, and a still-signed-in visitor is sent from /signup to /account.
-    await loginHeading(page).waitFor();
+    await logOut(page);
     await page.goto("/signup");
     await fillSignUp(page, email, PASSWORD);
     const alert = page.getByRole("alert");
@@ -61,8 +59,7 @@ describe("what the forms tell people", () => {
     const page = await context.newPage();
     const email = uniqueEmail();
     await signUp(page, email);
-    await page.getByRole("button", { name: "Log out" }).click();
-    await loginHeading(page).waitFor();
+    await logOut(page);
 
     await fillLogIn(page, email, "not the password");
     await page.getByRole("alert").getByText("That email and password don't match").waitFor();

@@ -24,6 +24,15 @@ export async function signUp(page: Page, email: string, name = "Ada Lovelace"): 
   await page.getByRole("heading", { name: `Hello, ${name}` }).waitFor();
 }
 
+/**
+ * Logs out and waits for the login page: navigating before the log-out
+ * request answers would cancel it and leave the session alive.
+ */
+export async function logOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Log out" }).click();
+  await loginHeading(page).waitFor();
+}
+
 export async function logIn(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.goto("/login");
   await fillLogIn(page, email, password);
