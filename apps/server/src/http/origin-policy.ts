@@ -2,9 +2,10 @@
  * Which browser origins may call the API with credentials: the server's own
  * origin (always) and ALLOWED_ORIGINS. "Own" is both the origin a request was
  * addressed to and the public one (PUBLIC_URL): behind a TLS-terminating
- * proxy the request arrives as `http:`, while the page calling it is `https:`. Used for CORS and for the CSRF check on
- * cookie-authenticated mutations (OWASP CSRF cheat sheet: verify Origin, fall
- * back to Sec-Fetch-Site).
+ * proxy the request arrives as `http:`, while the page calling it is
+ * `https:`. Used for CORS and for the CSRF check on cookie-authenticated
+ * mutations (OWASP CSRF cheat sheet: verify Origin, fall back to
+ * Sec-Fetch-Site).
  */
 export class OriginPolicy {
   private readonly allowed: Set<string>;
