@@ -1,9 +1,12 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 
 export type SqliteDatabase = Database.Database;
+
+/** The database and the files SQLite keeps beside it in WAL mode. */
+const SIDECARS = ["-wal", "-shm"];
 
 /**
  * Turns `DATABASE_URL` into a file path: a plain path, a `file:` URL
@@ -18,6 +21,8 @@ export function databasePath(url: string): string {
 
 /**
  * Opens the auth database with the settings auth needs:
+ * - readable by its owner only: the file holds password hashes, emails and
+ *   IPs, so a folder it creates is 0700 and the database, -wal and -shm are 0600;
  * - WAL, so readers never wait for the writer;
  * - `synchronous=FULL`: a revocation that is acknowledged must survive a power
  *   cut, or a stolen session could come back to life;
@@ -26,11 +31,43 @@ export function databasePath(url: string): string {
  */
 export function openDatabase(url: string): SqliteDatabase {
   const path = databasePath(url);
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") createPrivately(path);
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   return db;
+}
+
+/**
+ * Creates the folder (only the levels that are missing: a folder the operator
+ * chose, such as /tmp, keeps its mode) and an empty database file, both owner
+ * only, before SQLite opens it with the umask's mode.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, "wx", 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  restrict(path);
+  // SQLite gives new -wal and -shm files the database file's mode, but reuses
+  // existing ones as they are: an older version left them group- and world-readable.
+  for (const suffix of SIDECARS) restrict(path + suffix);
+}
+
+/** Makes a group- or world-accessible file 0600. */
+function restrict(file: string): void {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  if (stats === undefined || (stats.mode & 0o077) === 0) return;
+  try {
+    chmodSync(file, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // A -wal file can go when another connection closes. Only the owner may
+    // change the mode: a file another user owns keeps the mode its owner gave it.
+    if (code !== "ENOENT" && code !== "EPERM") throw error;
+  }
 }
