@@ -49,6 +49,7 @@ export { usableJwks } from "./remote/usable-jwks.ts";
 export type { RequestMeta } from "./request-meta.ts";
 export type { IssuedTokens } from "./sessions/issued-tokens.ts";
 export type * from "./storage.ts";
+export { ipBucket } from "./throttle/ip-bucket.ts";
 export { LoginThrottle } from "./throttle/login-throttle.ts";
 export { RequestBudget } from "./throttle/request-budget.ts";
 export type { AccessClaims } from "./tokens/access-tokens.ts";

@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.ts";
 import type { ThrottleKey, ThrottleStore } from "../storage.ts";
+import { ipBucket } from "./ip-bucket.ts";
 
 /**
  * A per-IP request budget for the token endpoints (sign-in and sign-up,
@@ -7,7 +8,8 @@ import type { ThrottleKey, ThrottleStore } from "../storage.ts";
  * database so the budget holds across every server process. It is the outer
  * layer, sized like Supabase's (order of 150 token requests per 5 minutes per
  * IP) so many users behind one NAT are not locked out; the per-account
- * failure count is the defence that matters against guessing.
+ * failure count is the defence that matters against guessing. An IPv6 client
+ * is counted by its /64 (`ipBucket`), since it can pick any address in it.
  *
  * A request is counted without waiting for the write: the decision reads the
  * committed count and adds this process's increments still on their way to
@@ -31,7 +33,7 @@ export class RequestBudget {
   async spend(ip: string): Promise<number | undefined> {
     const now = this.clock.now();
     const key: ThrottleKey = {
-      key: `requests:${this.name}:${ip}`,
+      key: `requests:${this.name}:${ipBucket(ip)}`,
       expireAfterMs: this.windowSeconds * 1000,
       anchor: "window_start",
     };
