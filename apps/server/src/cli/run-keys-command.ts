@@ -5,6 +5,7 @@ import { KeySetError, rotateKeySet, type SigningKeyRecord } from "@sesame/auth";
 import type { Env } from "../env.ts";
 import { initialKeys } from "../keys/initial-keys.ts";
 import { parseKeySet, readKeyFile, writeKeyFile } from "../keys/key-file.ts";
+import { withKeyFileLock } from "../keys/key-file-lock.ts";
 import { retentionFromEnv } from "../keys/retention-from-env.ts";
 import { formatKeyTable, summarizeKeys } from "./describe-keys.ts";
 
@@ -33,8 +34,9 @@ SESSION_IDLE_TTL, SESSION_ABSOLUTE_TTL and CLOCK_TOLERANCE, as on the server.`;
 
 /**
  * `pnpm keys …`: lists, rotates or creates the server's signing keys in the
- * key file (mode 0600, written atomically). Output names keys by kid only; no
- * private member is ever printed or logged. Answers the exit code.
+ * key file (mode 0600, written atomically, changed only under `<file>.lock`).
+ * Output names keys by kid only; no private member is ever printed or
+ * logged. Answers the exit code.
  */
 export async function runKeysCommand(
   argv: readonly string[],
@@ -75,24 +77,34 @@ export async function runKeysCommand(
       );
       return 1;
     }
+    // Read, change and write under the lock: two commands at once would otherwise each
+    // rotate the same set, and the later write would drop the key the other promoted.
     if (command === "init") {
-      if (existsSync(file)) {
+      const keys = await withKeyFileLock(file, async () => {
+        if (existsSync(file)) return undefined;
+        const created = await initialKeys(env.SIGNING_ALG, io.now());
+        writeKeyFile(file, created);
+        return created;
+      });
+      if (keys === undefined) {
         io.err(`${file} already exists; nothing changed.`);
         return 1;
       }
-      const keys = await initialKeys(env.SIGNING_ALG, io.now());
-      writeKeyFile(file, keys);
       io.out(`Created ${file} (mode 0600) with a current and a next ${env.SIGNING_ALG} key.`);
       io.out(formatKeyTable(summarizeKeys(keys, retention)));
       return 0;
     }
-    const rotation = await rotateKeySet(readExisting(file), {
-      now: io.now(),
-      alg: env.SIGNING_ALG,
-      retentionSeconds: retention,
-      force: values.force ?? false,
+    requireKeyFile(file); // before the lock, which would create a missing folder
+    const rotation = await withKeyFileLock(file, async () => {
+      const rotated = await rotateKeySet(readExisting(file), {
+        now: io.now(),
+        alg: env.SIGNING_ALG,
+        retentionSeconds: retention,
+        force: values.force ?? false,
+      });
+      writeKeyFile(file, rotated.keys);
+      return rotated;
     });
-    writeKeyFile(file, rotation.keys);
     io.out(`Rotated ${file}: ${rotation.promoted} now signs, ${rotation.retired} is retired.`);
     const fresh = rotation.generated.filter((kid) => kid !== rotation.promoted);
     io.out(
@@ -123,8 +135,12 @@ function parse(argv: readonly string[]) {
 }
 
 function readExisting(file: string): SigningKeyRecord[] {
+  requireKeyFile(file);
+  return readKeyFile(file);
+}
+
+function requireKeyFile(file: string): void {
   if (!existsSync(file)) {
     throw new Error(`No key file at ${file}. Start the server once, or run \`pnpm keys init\`.`);
   }
-  return readKeyFile(file);
 }
