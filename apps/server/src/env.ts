@@ -66,6 +66,10 @@ export const envSchema = z.object({
   SIGNING_KEYS_FILE: z.string().min(1).default("./data/signing-keys.json"),
   /** The keys themselves, as the JSON the key file holds; takes precedence over the file. */
   SIGNING_KEYS: z.string().optional(),
+  /** At least 32 random bytes, base64url: keys grace-window seals and device tokens. Never in the database. */
+  SERVER_SECRET: z.string().optional(),
+  /** Where the generated server secret is kept (mode 0600) when SERVER_SECRET is not set; defaults to beside the database. */
+  SERVER_SECRET_FILE: z.string().min(1).optional(),
 
   LOGIN_FREE_FAILURES: count(DEFAULT_THROTTLE.accountFreeFailures),
   LOGIN_LOCKOUT_FAILURES: count(DEFAULT_THROTTLE.accountLockoutFailures),

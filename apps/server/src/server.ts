@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAdaptorServer } from "@hono/node-server";
 import {
@@ -9,13 +10,15 @@ import {
   type PasswordHasher,
   systemClock,
 } from "@sesame/auth";
-import { openSqliteStorage, type SqliteStorage } from "@sesame/db";
+import { databasePath, openSqliteStorage, type SqliteStorage } from "@sesame/db";
 import type { Hono } from "hono";
 import type { Env } from "./env.ts";
 import { createHttpApp } from "./http/app.ts";
+import { DeviceCookie } from "./http/device-cookie.ts";
 import { OriginPolicy } from "./http/origin-policy.ts";
 import { RefreshCookie } from "./http/refresh-cookie.ts";
 import { retentionFromEnv } from "./keys/retention-from-env.ts";
+import { loadServerSecret } from "./keys/server-secret.ts";
 import { SigningKeys } from "./keys/signing-keys.ts";
 
 /** Parts tests may swap: a manual clock, predictable ids, cheaper hashing. */
@@ -41,6 +44,7 @@ export interface RunningServer {
 const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 /** Node answers 431 to larger request headers before any of our code runs (SECURITY #15). */
 const MAX_HEADER_BYTES = 16 * 1024;
+const SWEEP_INTERVAL_MS = 5_000;
 
 /**
  * Opens the database (applying migrations), loads the signing keys, listens,
@@ -54,6 +58,7 @@ export async function startServer(
   const log =
     overrides.log ?? (env.LOG_LEVEL === "silent" ? () => {} : (m: string) => console.log(m));
   const storage = openSqliteStorage(env.DATABASE_URL);
+  const secret = loadServerSecret(env.SERVER_SECRET, serverSecretFile(env), log);
   const keys = await SigningKeys.load({
     inline: env.SIGNING_KEYS,
     file: env.SIGNING_KEYS_FILE,
@@ -83,6 +88,7 @@ export async function startServer(
     clock: overrides.clock,
     ids: overrides.ids,
     hasher: overrides.hasher,
+    secret,
     config: {
       issuer,
       audience: env.JWT_AUDIENCE,
@@ -114,6 +120,7 @@ export async function startServer(
     issuer,
     originPolicy: new OriginPolicy(env.ALLOWED_ORIGINS, issuer),
     refreshCookie: new RefreshCookie(issuer.startsWith("https:")),
+    deviceCookie: new DeviceCookie(issuer.startsWith("https:")),
     trustProxy: env.TRUST_PROXY,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,
@@ -132,6 +139,13 @@ export async function startServer(
   purge();
   const purgeTimer = setInterval(purge, 60 * 60 * 1000);
   purgeTimer.unref();
+  // Grace-window seals outlive their window by at most this sweep's period (a database copy finds none older).
+  const sweep = () =>
+    void auth
+      .sweepShortLived()
+      .catch((error) => log(`Sweeping seals failed: ${(error as Error).message}`));
+  const sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
 
   const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   return {
@@ -144,6 +158,7 @@ export async function startServer(
     keys,
     close: async () => {
       clearInterval(purgeTimer);
+      clearInterval(sweepTimer);
       keys.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -152,4 +167,11 @@ export async function startServer(
       storage.close();
     },
   };
+}
+
+/** Beside the database by default: the processes that share a database file share its folder. */
+function serverSecretFile(env: Env): string {
+  if (env.SERVER_SECRET_FILE) return env.SERVER_SECRET_FILE;
+  const database = databasePath(env.DATABASE_URL);
+  return join(database === ":memory:" ? "./data" : dirname(database), "server-secret");
 }

@@ -1,6 +1,8 @@
 import type { AuditTrail } from "./audit/audit-trail.ts";
 import type { AuthConfig } from "./auth-config.ts";
 import type { Clock } from "./clock.ts";
+import type { DeviceTokens } from "./devices/device-tokens.ts";
+import type { DpopVerifier } from "./dpop/dpop-verifier.ts";
 import type { IdGenerator } from "./ids.ts";
 import type { PasswordHasher } from "./passwords/password-hasher.ts";
 import type { RevokedSessions } from "./sessions/revoked-sessions.ts";
@@ -8,6 +10,7 @@ import type { AuthStorage } from "./storage.ts";
 import type { LoginThrottle } from "./throttle/login-throttle.ts";
 import type { AccessTokens } from "./tokens/access-tokens.ts";
 import type { RefreshTokens } from "./tokens/refresh-tokens.ts";
+import type { SuccessorSeal } from "./tokens/successor-seal.ts";
 
 /** The parts every auth operation is built from; assembled once by `createAuthService`. */
 export interface AuthDeps {
@@ -21,4 +24,7 @@ export interface AuthDeps {
   revoked: RevokedSessions;
   throttle: LoginThrottle;
   audit: AuditTrail;
+  dpop: DpopVerifier;
+  devices: DeviceTokens;
+  successorSeal: SuccessorSeal;
 }

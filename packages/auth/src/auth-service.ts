@@ -1,10 +1,14 @@
+import { randomBytes } from "node:crypto";
 import { Accounts } from "./accounts/accounts.ts";
 import { AuditTrail } from "./audit/audit-trail.ts";
 import { AUTH_DEFAULTS, type AuthConfig } from "./auth-config.ts";
 import type { AuthDeps } from "./auth-deps.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { AuthError } from "./contracts/auth-error.ts";
+import type { AuditListInput } from "./contracts/inputs.ts";
 import type { AuditEvent } from "./contracts/outputs.ts";
+import { DeviceTokens } from "./devices/device-tokens.ts";
+import { DpopVerifier } from "./dpop/dpop-verifier.ts";
 import { type IdGenerator, randomIds } from "./ids.ts";
 import type { KeyRingSource } from "./keys/key-ring-source.ts";
 import { PasswordHasher } from "./passwords/password-hasher.ts";
@@ -18,6 +22,7 @@ import { LoginThrottle } from "./throttle/login-throttle.ts";
 import { RequestBudget } from "./throttle/request-budget.ts";
 import { type AccessClaims, AccessTokens } from "./tokens/access-tokens.ts";
 import { RefreshTokens } from "./tokens/refresh-tokens.ts";
+import { SuccessorSeal } from "./tokens/successor-seal.ts";
 
 export interface AuthServiceOptions {
   storage: AuthStorage;
@@ -26,6 +31,13 @@ export interface AuthServiceOptions {
   clock?: Clock;
   ids?: IdGenerator;
   hasher?: PasswordHasher;
+  /**
+   * At least 32 random bytes that never enter the database, the same for every
+   * process: the grace-window seals and the device tokens derive their keys
+   * from it. Without one, a random secret of this process is used (fine for
+   * one process; a second one could not open the first one's seals).
+   */
+  secret?: Uint8Array;
   /** How many verified access tokens to remember (0 turns the cache off). */
   verifiedTokenCacheSize?: number;
 }
@@ -92,16 +104,9 @@ export class AuthService {
     return rotateRefreshToken(this.deps, refreshToken, meta);
   }
 
-  async auditLog(userId: string, limit = 50): Promise<AuditEvent[]> {
-    const events = await this.deps.storage.audit.listForUser(userId, limit);
-    return events.map((event) => ({
-      id: event.id,
-      type: event.type,
-      at: new Date(event.at).toISOString(),
-      sessionId: event.sessionId,
-      ip: event.ip,
-      userAgent: event.userAgent,
-    }));
+  /** A page of the user's security events, newest first; a bare number is the page size. */
+  auditLog(userId: string, options: AuditListInput | number = {}): Promise<AuditEvent[]> {
+    return this.deps.audit.list(userId, typeof options === "number" ? { limit: options } : options);
   }
 
   /**
@@ -128,6 +133,20 @@ export class AuthService {
     };
   }
 
+  /**
+   * Erases grace-window seals whose window has passed and forgets DPoP proof
+   * ids that can no longer pass the time check; the server runs it every few
+   * seconds, so a database copy holds no seal older than about the window.
+   */
+  async sweepShortLived(): Promise<{ seals: number; dpopProofs: number }> {
+    const { config, clock, storage } = this.deps;
+    const now = clock.now();
+    return {
+      seals: await storage.sessions.eraseSealsBefore(now - config.refreshReuseGrace * 1000),
+      dpopProofs: await storage.dpopProofs.purgeExpired(now),
+    };
+  }
+
   /** Forget cached token verifications; the server calls this when keys change. */
   clearTokenCache(): void {
     this.deps.accessTokens.clearCache();
@@ -139,6 +158,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const { storage, keys } = options;
+  const secret = options.secret ?? randomBytes(32);
+  if (secret.length < 32) throw new Error("The server secret must be at least 32 bytes.");
   return new AuthService({
     storage,
     config,
@@ -154,5 +175,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     ),
     throttle: new LoginThrottle(storage.throttle, config.throttle, clock),
     audit: new AuditTrail(storage.audit, clock),
+    dpop: new DpopVerifier(storage.dpopProofs, clock, config.clockTolerance),
+    devices: new DeviceTokens(secret),
+    successorSeal: new SuccessorSeal(secret),
   });
 }

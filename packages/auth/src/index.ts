@@ -15,6 +15,8 @@ export { AuthService, type AuthServiceOptions, createAuthService } from "./auth-
 export { type Clock, ManualClock, systemClock, toEpochSeconds } from "./clock.ts";
 export { AuthError, type AuthErrorDetails, isAuthError } from "./contracts/auth-error.ts";
 export * from "./contracts/index.ts";
+export { DeviceTokens } from "./devices/device-tokens.ts";
+export type { DpopRequest } from "./dpop/dpop-request.ts";
 export { type IdGenerator, randomIds } from "./ids.ts";
 export {
   JWKS_CACHE_CONTROL,
@@ -47,15 +49,17 @@ export {
 } from "./remote/remote-verifier.ts";
 export { usableJwks } from "./remote/usable-jwks.ts";
 export type { RequestMeta } from "./request-meta.ts";
+export { clientBinding } from "./sessions/client-binding.ts";
 export type { IssuedTokens } from "./sessions/issued-tokens.ts";
+export { decideRotation, type RotationDecision } from "./sessions/rotation-decision.ts";
 export type * from "./storage.ts";
 export { ipBucket } from "./throttle/ip-bucket.ts";
-export { LoginThrottle } from "./throttle/login-throttle.ts";
+export { type AttemptSubject, LoginThrottle } from "./throttle/login-throttle.ts";
 export { RequestBudget } from "./throttle/request-budget.ts";
 export type { AccessClaims } from "./tokens/access-tokens.ts";
 export { readTokenHeader, type TokenHeader } from "./tokens/compact-jws.ts";
 export { signToken } from "./tokens/sign-token.ts";
-export { openSuccessor, sealSuccessor } from "./tokens/successor-seal.ts";
+export { SuccessorSeal } from "./tokens/successor-seal.ts";
 export { hashToken } from "./tokens/token-hash.ts";
 export {
   ACCESS_TOKEN,

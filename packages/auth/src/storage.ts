@@ -10,6 +10,7 @@ export interface AuthStorage {
   sessions: SessionStore;
   throttle: ThrottleStore;
   audit: AuditStore;
+  dpopProofs: DpopProofStore;
 }
 
 export interface UserRecord {
@@ -21,6 +22,19 @@ export interface UserRecord {
   createdAt: number;
   updatedAt: number;
   disabledAt: number | null;
+  /** Bumped by every change that must end the sessions opened with the old credential. */
+  credentialVersion: number;
+}
+
+/** A change of credential and the sessions it ends, committed as one unit. */
+export interface CredentialChange {
+  userId: string;
+  now: number;
+  /** The session that made the change and stays live, if any. */
+  exceptSessionId?: string;
+  reason: RevokeReason;
+  /** Written in the same commit. */
+  audit: AuditRecord;
 }
 
 export interface UserStore {
@@ -28,8 +42,17 @@ export interface UserStore {
   create(user: UserRecord): Promise<"created" | "email_taken">;
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findById(id: string): Promise<UserRecord | undefined>;
-  updatePasswordHash(userId: string, passwordHash: string, now: number): Promise<void>;
-  setDisabled(userId: string, disabledAt: number | null, now: number): Promise<void>;
+  /**
+   * In one atomic unit: sets the new hash, bumps the credential version and
+   * revokes the user's live sessions but `exceptSessionId`. Answers the ids revoked.
+   */
+  replacePassword(change: CredentialChange & { passwordHash: string }): Promise<string[]>;
+  /**
+   * In one atomic unit: disables the account, bumps the credential version and
+   * revokes every live session. Answers the ids revoked.
+   */
+  disable(change: CredentialChange): Promise<string[]>;
+  enable(userId: string, now: number): Promise<void>;
 }
 
 export interface SessionRecord {
@@ -43,6 +66,8 @@ export interface SessionRecord {
   revokeReason: RevokeReason | null;
   userAgent: string | null;
   ip: string | null;
+  /** RFC 7638 thumbprint of the DPoP key its refresh tokens are bound to (RFC 9449), or null for bearer. */
+  dpopJkt: string | null;
 }
 
 export type RevokeReason =
@@ -62,38 +87,54 @@ export interface StoredRefreshToken {
   expiresAt: number;
 }
 
-export interface RotationRequest {
+/** A stored refresh token's state, as rotation reads it to decide (see rotate-refresh-token.ts). */
+export interface RefreshTokenState extends StoredRefreshToken {
+  usedAt: number | null;
+  replacedByHash: string | null;
+  successorSealed: string | null;
+  rotatedBy: string | null;
+}
+
+/** What a presented refresh token hash leads to: the token, its session and, once spent, its successor. */
+export interface RefreshTokenLookup {
+  token: RefreshTokenState;
+  session: SessionRecord;
+  successor: RefreshTokenState | undefined;
+}
+
+/**
+ * The writes of one rotation, applied only if the presented token is still
+ * unused and its session live (compare-and-set on `used_at`).
+ */
+export interface RotationWrite {
   presentedHash: string;
-  /** The successor, minted before the transaction; used only if the presented token is current. */
-  successor: StoredRefreshToken & {
-    /** The successor token sealed under a key only the presented token derives (see successor-seal). */
-    sealedForParent: string;
-  };
+  /** The presented token's parent, whose seal is erased: its successor is spent now. */
+  presentedParentHash: string | null;
+  successor: StoredRefreshToken;
+  /** The successor sealed for the presented token (successor-seal.ts). */
+  sealedSuccessor: string;
+  /** The rotating client's binding (client-binding.ts). */
+  rotatedBy: string;
   now: number;
-  graceMs: number;
-  /** New idle expiry of the session if it rotates (already capped by the absolute expiry). */
+  /** New idle expiry of the session (already capped by the absolute expiry). */
   idleExpiresAt: number;
   ip: string | null;
   userAgent: string | null;
 }
 
-/** The outcome of one atomic rotation step; see DESIGN.md "Tokens". */
-export type RotationOutcome =
-  | { kind: "rotated"; session: SessionRecord }
-  | {
-      kind: "grace";
-      session: SessionRecord;
-      sealedSuccessor: string;
-      successorExpiresAt: number;
-    }
-  | { kind: "reused"; session: SessionRecord }
-  | { kind: "unknown" }
-  | { kind: "revoked"; session: SessionRecord }
-  | { kind: "expired"; session: SessionRecord };
-
 export interface SessionStore {
-  /** Creates the session together with its first refresh token, atomically. */
-  create(session: SessionRecord, firstToken: StoredRefreshToken): Promise<void>;
+  /**
+   * Creates the session, its first refresh token and its audit event in one
+   * atomic unit, only if the user is still enabled and at `credentialVersion`
+   * (a password change or a disable committed while the login was verifying
+   * answers `"credential_changed"` and writes nothing).
+   */
+  create(
+    session: SessionRecord,
+    firstToken: StoredRefreshToken,
+    guard: { credentialVersion: number },
+    audit: AuditRecord,
+  ): Promise<"created" | "credential_changed">;
   findById(id: string): Promise<SessionRecord | undefined>;
   /** Sessions neither revoked nor expired at `now`, newest first. */
   listActive(userId: string, now: number): Promise<SessionRecord[]>;
@@ -106,12 +147,18 @@ export interface SessionStore {
     now: number,
     exceptSessionId?: string,
   ): Promise<string[]>;
+  /** The token with this hash, its session and its successor; undefined for a token never stored (or purged). */
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup | undefined>;
   /**
-   * One atomic step that a concurrent request cannot split: decides the
-   * presented token's fate and, when it is current, rotates it. Reuse revokes
-   * the session inside the same step.
+   * Compare-and-set: marks the presented token used (linked to and sealing
+   * its successor, recording who rotated it), stores the successor, touches
+   * the session and erases the presented token's parent's seal, all in one
+   * atomic unit and only if the presented token is still unused and its
+   * session not revoked. `"lost"` means a concurrent request got there first.
    */
-  rotate(request: RotationRequest): Promise<RotationOutcome>;
+  rotate(write: RotationWrite): Promise<"rotated" | "lost">;
+  /** Erases the seals of tokens spent before `before` (past the grace window); answers how many. */
+  eraseSealsBefore(before: number): Promise<number>;
   /** Finds the session a refresh token belongs to (for logout by refresh token). */
   findByRefreshTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
   /**
@@ -163,9 +210,64 @@ export interface AuditRecord {
   userAgent: string | null;
 }
 
+/** Remembers DPoP proof ids (RFC 9449 §11.1), shared by every process. */
+export interface DpopProofStore {
+  /** Records the proof's `jti` hash; false if it was already recorded (a replay). */
+  remember(jtiHash: string, expiresAt: number): Promise<boolean>;
+  /** Forgets proofs that can no longer pass the `iat` check; answers how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+/** An audit row as stored: one event, or a run of repeated events folded into it. */
+export interface StoredAuditEvent extends AuditRecord {
+  id: number;
+  /** How many events the row stands for (1 for a single event). */
+  count: number;
+  /** When the first of them happened; `at` is the latest, whose session, IP and user agent the row keeps. */
+  firstAt: number;
+}
+
+/**
+ * Where `AuditStore.append` may fold an event into an existing row of the same
+ * user and type instead of adding one. The auth core decides the rules
+ * (audit/fold-rules.ts); a store only applies them, in one atomic step with
+ * respect to every other append for the user, so that concurrent appends
+ * neither lose a count nor decide on rows that are changing.
+ */
+export interface FoldInstruction {
+  /** Fold only into a row of the event's own session. */
+  sameSession: boolean;
+  /** Fold only into a row whose first event is at or after this. */
+  since: number;
+  /** Other types: a row of the user of one of these, written after the candidate row, ends its run. */
+  breakers: readonly AuditEventType[];
+  /**
+   * Once the user has `rows` rows of `types` whose first event is at or after
+   * `since`, the event folds into the user's latest row of its type among
+   * them whatever the rules above say; only when there is none does it add a
+   * row (so at most one more per type).
+   */
+  cap: { types: readonly AuditEventType[]; since: number; rows: number };
+}
+
+/** Which of a user's rows `AuditStore.listForUser` answers. */
+export interface AuditQuery {
+  limit: number;
+  /** Only rows with a smaller id: the next page after a page ending at this id. */
+  before?: number;
+  /** Only rows of these types. */
+  types?: readonly AuditEventType[];
+}
+
 export interface AuditStore {
-  append(event: AuditRecord): Promise<void>;
-  listForUser(userId: string, limit: number): Promise<Array<AuditRecord & { id: number }>>;
-  /** Deletes events older than `before`; answers how many. */
+  /**
+   * Adds the event as a row, or, with `fold` and a user, adds it to the row
+   * the instruction picks: count + 1, `at` the latest, `firstAt` the earliest,
+   * and session, IP and user agent the event's.
+   */
+  append(event: AuditRecord, fold?: FoldInstruction): Promise<void>;
+  /** The user's rows, newest first by id (stable for paging, unlike the times a fold moves). */
+  listForUser(userId: string, query: AuditQuery): Promise<StoredAuditEvent[]>;
+  /** Deletes events whose latest occurrence is older than `before`; answers how many. */
   purgeBefore(before: number): Promise<number>;
 }

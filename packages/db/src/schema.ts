@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -18,6 +19,12 @@ export const users = sqliteTable("users", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
   disabledAt: integer("disabled_at"),
+  /**
+   * Bumped by every change that must end the sessions a credential opened (a
+   * new password, disabling the account): a login creates its session only if
+   * the version it verified against is still current, in the same atomic step.
+   */
+  credentialVersion: integer("credential_version").notNull().default(0),
 });
 
 export const sessions = sqliteTable(
@@ -36,6 +43,8 @@ export const sessions = sqliteTable(
     revokeReason: text("revoke_reason"),
     userAgent: text("user_agent"),
     ip: text("ip"),
+    /** RFC 7638 thumbprint of the DPoP key the session's refresh tokens are bound to (RFC 9449), if any. */
+    dpopJkt: text("dpop_jkt"),
   },
   (table) => [
     index("sessions_user_id_idx").on(table.userId),
@@ -61,10 +70,35 @@ export const refreshTokens = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
     usedAt: integer("used_at"),
     replacedByHash: text("replaced_by_hash"),
-    /** The successor, encrypted under a key only this token derives; lets the parent yield the same successor in the grace window. */
+    /**
+     * The successor, encrypted under a key derived from this token and a server
+     * secret; lets the parent yield the same successor in the grace window.
+     * Erased once the window has passed or the successor rotates.
+     */
     successorSealed: text("successor_sealed"),
+    /** Who rotated this token (a hash of its user agent and network): only that client gets the grace answer. */
+    rotatedBy: text("rotated_by"),
   },
-  (table) => [index("refresh_tokens_session_id_idx").on(table.sessionId)],
+  (table) => [
+    index("refresh_tokens_session_id_idx").on(table.sessionId),
+    // The seal sweep reads only rows still holding a seal.
+    index("refresh_tokens_sealed_used_at_idx")
+      .on(table.usedAt)
+      .where(sql`${table.successorSealed} IS NOT NULL`),
+  ],
+);
+
+/**
+ * The `jti` of every DPoP proof accepted (RFC 9449 §11.1), hashed, until it
+ * could no longer pass the `iat` check: a proof is good for one request.
+ */
+export const dpopProofs = sqliteTable(
+  "dpop_proofs",
+  {
+    jtiHash: text("jti_hash").primaryKey(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (table) => [index("dpop_proofs_expires_at_idx").on(table.expiresAt)],
 );
 
 /**
@@ -95,6 +129,9 @@ export const auditEvents = sqliteTable(
     sessionId: text("session_id"),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** Repeated events (failed sign-ins, refreshes) are folded into one row: how many, and when the first was (`at` is the last). */
+    count: integer("count").notNull().default(1),
+    firstAt: integer("first_at"),
   },
   (table) => [index("audit_events_user_id_at_idx").on(table.userId, table.at)],
 );

@@ -3,6 +3,8 @@ import { drizzleClient } from "./drizzle-client.ts";
 import { applyMigrations } from "./migrate.ts";
 import { openDatabase, type SqliteDatabase } from "./open-database.ts";
 import { SqliteAuditStore } from "./stores/audit-store.ts";
+import { SqliteDpopProofStore } from "./stores/dpop-proof-store.ts";
+import { SessionRevocations } from "./stores/session-revocations.ts";
 import { SqliteSessionStore } from "./stores/session-store.ts";
 import { SqliteThrottleStore } from "./stores/throttle-store.ts";
 import { SqliteUserStore } from "./stores/user-store.ts";
@@ -17,12 +19,14 @@ export interface SqliteStorage extends AuthStorage {
 export function sqliteStorage(sqlite: SqliteDatabase): SqliteStorage {
   const db = drizzleClient(sqlite);
   const writes = new WriteBatcher(sqlite);
+  const revocations = new SessionRevocations(db);
   return {
     sqlite,
-    users: new SqliteUserStore(db, writes),
-    sessions: new SqliteSessionStore(db, sqlite, writes),
+    users: new SqliteUserStore(db, writes, revocations),
+    sessions: new SqliteSessionStore(db, sqlite, writes, revocations),
     throttle: new SqliteThrottleStore(db, writes),
     audit: new SqliteAuditStore(db, writes),
+    dpopProofs: new SqliteDpopProofStore(db, writes),
     close: () => sqlite.close(),
   };
 }

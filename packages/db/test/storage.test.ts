@@ -34,6 +34,7 @@ describe("the SQLite database", () => {
     expect(tables).toEqual([
       "__drizzle_migrations",
       "audit_events",
+      "dpop_proofs",
       "refresh_tokens",
       "session_revocations",
       "sessions",

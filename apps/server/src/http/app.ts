@@ -2,6 +2,7 @@ import type { AuthService } from "@sesame/auth";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { bodySizeLimit } from "./body-size-limit.ts";
+import type { DeviceCookie } from "./device-cookie.ts";
 import { jsonOnly } from "./json-only.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import type { RefreshCookie } from "./refresh-cookie.ts";
@@ -14,6 +15,7 @@ export interface HttpAppOptions extends TrpcEndpointOptions {
   auth: AuthService;
   originPolicy: OriginPolicy;
   refreshCookie: RefreshCookie;
+  deviceCookie: DeviceCookie;
   issuer: string;
   bodyLimitBytes: number;
   webDist: string | undefined;
@@ -33,7 +35,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     origin: (origin) => (options.originPolicy.isAllowedCrossOrigin(origin) ? origin : null),
     credentials: true,
     allowMethods: ["GET", "POST", "OPTIONS"],
-    allowHeaders: ["content-type", "authorization", "trpc-accept", "x-trpc-source"],
+    allowHeaders: ["content-type", "authorization", "dpop", "trpc-accept", "x-trpc-source"],
     maxAge: 600,
   });
   app.use(

@@ -11,8 +11,8 @@ import { parse, serialize } from "hono/utils/cookie";
 export class RefreshCookie {
   readonly name: string;
 
-  constructor(https: boolean) {
-    this.name = https ? "__Host-sesame_refresh" : "sesame_refresh";
+  constructor(https: boolean, baseName = "sesame_refresh") {
+    this.name = https ? `__Host-${baseName}` : baseName;
   }
 
   read(cookieHeader: string | null): string | undefined {

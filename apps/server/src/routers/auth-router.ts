@@ -13,6 +13,7 @@ import {
 } from "@sesame/auth";
 import { bearerToken } from "../trpc/bearer-token.ts";
 import type { Context } from "../trpc/context.ts";
+import { withDpop } from "../trpc/dpop-meta.ts";
 import { assertCookieOrigin, assertWithinIpBudget, cookieRefreshToken } from "../trpc/guards.ts";
 import { clearRefreshCookie, deliverTokens } from "../trpc/token-delivery.ts";
 import { authFailure, protectedProcedure, publicProcedure, router } from "../trpc/trpc.ts";
@@ -30,15 +31,24 @@ export const authRouter = router({
     .input(registerInput)
     .output(authResultSchema)
     .mutation(({ ctx, input }) =>
-      signIn(ctx, input.transport ?? "cookie", () => ctx.auth.accounts.register(input, ctx.meta)),
+      signIn(ctx, input.transport ?? "cookie", () =>
+        ctx.auth.accounts.register(input, withDpop(ctx, "auth.register")),
+      ),
     ),
 
   login: publicProcedure
     .input(loginInput)
     .output(authResultSchema)
-    .mutation(({ ctx, input }) =>
-      signIn(ctx, input.transport ?? "cookie", () => ctx.auth.accounts.login(input, ctx.meta)),
-    ),
+    .mutation(({ ctx, input }) => {
+      const transport = input.transport ?? "cookie";
+      const deviceToken =
+        transport === "cookie"
+          ? ctx.deviceCookie.read(ctx.req.headers.get("cookie"))
+          : input.deviceToken;
+      return signIn(ctx, transport, () =>
+        ctx.auth.accounts.login(input, withDpop(ctx, "auth.login"), deviceToken),
+      );
+    }),
 
   /** With `refreshToken` in the input the body transport is used, otherwise the cookie. */
   refresh: publicProcedure
@@ -50,7 +60,7 @@ export const authRouter = router({
       const token = fromBody ?? cookieRefreshToken(ctx);
       if (!token) throw authFailure("TOKEN_MISSING");
       try {
-        const issued = await ctx.auth.refresh(token, ctx.meta);
+        const issued = await ctx.auth.refresh(token, withDpop(ctx, "auth.refresh"));
         return deliverTokens(ctx, issued, fromBody ? "body" : "cookie");
       } catch (error) {
         if (!fromBody && error instanceof AuthError && DEAD_REFRESH_CODES.has(error.code)) {
@@ -65,6 +75,8 @@ export const authRouter = router({
    * token (cookie or body), and clears the cookie. Idempotent: logging out of
    * an already-ended session is `{ ok: true }`; a token that is not ours is
    * refused (`TOKEN_INVALID`, `REFRESH_INVALID`), since it ended nothing.
+   * An access token and a refresh token of two different sessions end both:
+   * the cookie being cleared must not leave its session live.
    */
   logout: publicProcedure
     .input(logoutInput)
@@ -74,18 +86,25 @@ export const authRouter = router({
       const refreshToken = input?.refreshToken ?? cookieRefreshToken(ctx);
       clearRefreshCookie(ctx);
       if (!accessToken && !refreshToken) throw authFailure("TOKEN_MISSING");
+      let endedByAccessToken = false;
       if (accessToken) {
         try {
           const claims = await ctx.auth.authenticate(accessToken);
           await ctx.auth.sessions.logout(claims.userId, claims.sessionId, ctx.meta);
-          return { ok: true as const };
+          endedByAccessToken = true;
         } catch (error) {
           const alreadyEnded = error instanceof AuthError && error.code === "SESSION_REVOKED";
-          if (alreadyEnded) return { ok: true as const };
-          if (!refreshToken) throw error;
+          if (alreadyEnded) endedByAccessToken = true;
+          else if (!refreshToken) throw error;
         }
       }
-      if (refreshToken) await ctx.auth.sessions.logoutWithRefreshToken(refreshToken, ctx.meta);
+      if (refreshToken) {
+        await ctx.auth.sessions.logoutWithRefreshToken(refreshToken, ctx.meta).catch((error) => {
+          // With the access token's session ended, a foreign cookie is simply dropped.
+          const foreign = error instanceof AuthError && error.code === "REFRESH_INVALID";
+          if (!(endedByAccessToken && foreign)) throw error;
+        });
+      }
       return { ok: true as const };
     }),
 

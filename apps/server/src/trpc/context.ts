@@ -1,4 +1,5 @@
 import type { AuthService, RequestMeta } from "@sesame/auth";
+import type { DeviceCookie } from "../http/device-cookie.ts";
 import type { OriginPolicy } from "../http/origin-policy.ts";
 import type { RefreshCookie } from "../http/refresh-cookie.ts";
 
@@ -9,13 +10,18 @@ export interface RequestContext {
   resHeaders: Headers;
   meta: RequestMeta;
   refreshCookie: RefreshCookie;
+  deviceCookie: DeviceCookie;
   originPolicy: OriginPolicy;
+  /** The public origin (PUBLIC_URL): DPoP proofs may name it. */
+  issuer: string;
 }
 
 export interface ContextDeps {
   auth: AuthService;
   refreshCookie: RefreshCookie;
+  deviceCookie: DeviceCookie;
   originPolicy: OriginPolicy;
+  issuer: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AuthResult, IssuedTokens, Transport } from "@sesame/auth";
+import { DEVICE_COOKIE_MAX_AGE } from "../http/device-cookie.ts";
 import type { Context } from "./context.ts";
 
 /**
@@ -18,9 +19,18 @@ export function deliverTokens(
     refreshTokenExpiresAt: issued.refreshTokenExpiresAt,
     user: issued.user,
   };
-  if (transport === "body") return { ...result, refreshToken: issued.refreshToken };
+  if (transport === "body") {
+    const device = issued.deviceToken ? { deviceToken: issued.deviceToken } : {};
+    return { ...result, refreshToken: issued.refreshToken, ...device };
+  }
   const maxAge = issued.refreshTokenExpiresAt - Math.floor(ctx.auth.now() / 1000);
   ctx.resHeaders.append("set-cookie", ctx.refreshCookie.set(issued.refreshToken, maxAge));
+  if (issued.deviceToken) {
+    ctx.resHeaders.append(
+      "set-cookie",
+      ctx.deviceCookie.set(issued.deviceToken, DEVICE_COOKIE_MAX_AGE),
+    );
+  }
   return result;
 }
 

@@ -7,6 +7,7 @@ import { assertAcceptablePassword } from "../passwords/password-policy.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";
 import { startSession } from "../sessions/start-session.ts";
+import type { AttemptSubject } from "../throttle/login-throttle.ts";
 import { normalizeEmail } from "./normalize-email.ts";
 import { toUser } from "./to-wire.ts";
 
@@ -27,6 +28,7 @@ export class Accounts {
       createdAt: now,
       updatedAt: now,
       disabledAt: null,
+      credentialVersion: 0,
     };
     if ((await storage.users.create(user)) === "email_taken") throw new AuthError("EMAIL_TAKEN");
     return startSession(this.deps, user, meta, "register");
@@ -35,21 +37,32 @@ export class Accounts {
   /**
    * Unknown email and wrong password take the same path, the same time (a
    * dummy argon2 verify) and give the same answer, so nobody learns which
-   * accounts exist (OWASP authentication cheat sheet).
+   * accounts exist (OWASP authentication cheat sheet). A client holding a
+   * device token of the account is throttled on that device alone.
    */
-  async login(input: LoginInput, meta: RequestMeta): Promise<IssuedTokens> {
+  async login(input: LoginInput, meta: RequestMeta, deviceToken?: string): Promise<IssuedTokens> {
     const email = normalizeEmail(input.email);
-    const { user, passed } = await this.throttled(email, meta, async () => {
-      const user = await this.deps.storage.users.findByEmail(email);
-      return { user, passed: await this.checkPassword(user?.passwordHash, input.password) };
-    });
+    const user = await this.deps.storage.users.findByEmail(email);
+    const deviceId = user && this.deps.devices.deviceOf(deviceToken, user.id);
+    const subject: AttemptSubject = deviceId
+      ? { kind: "device", deviceId }
+      : { kind: "account", email };
+    const { passed } = await this.throttled(subject, user?.id ?? null, meta, async () => ({
+      passed: await this.checkPassword(user?.passwordHash, input.password),
+    }));
     if (!user || !passed) {
       await this.deps.audit.record("login_failed", { userId: user?.id ?? null }, meta);
       throw new AuthError("INVALID_CREDENTIALS");
     }
     // Said only to someone who proved the password.
     if (user.disabledAt !== null) throw new AuthError("ACCOUNT_DISABLED");
-    return startSession(this.deps, user, meta, "login_succeeded");
+    return startSession(
+      this.deps,
+      user,
+      meta,
+      "login_succeeded",
+      deviceId ? deviceToken : undefined,
+    );
   }
 
   async me(userId: string): Promise<User> {
@@ -59,8 +72,10 @@ export class Accounts {
   }
 
   /**
-   * Requires the current password (throttled like a login, so a stolen access
-   * token cannot be used to guess it) and ends every other session of the user.
+   * Requires the current password, throttled on the calling session (so a
+   * stolen access token cannot be used to guess it, and anonymous failures
+   * against the account never block its signed-in owner). The new hash and
+   * the end of every other session commit as one unit.
    */
   async changePassword(
     userId: string,
@@ -71,44 +86,58 @@ export class Accounts {
     const { storage, clock } = this.deps;
     const user = await storage.users.findById(userId);
     if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
-    const { passed } = await this.throttled(user.email, meta, async () => ({
-      passed: await this.checkPassword(user.passwordHash, input.currentPassword),
-    }));
+    const { passed } = await this.throttled(
+      { kind: "session", sessionId },
+      userId,
+      meta,
+      async () => ({
+        passed: await this.checkPassword(user.passwordHash, input.currentPassword),
+      }),
+    );
     if (!passed) throw new AuthError("INVALID_CREDENTIALS");
     assertAcceptablePassword(input.newPassword);
+    const passwordHash = await this.deps.hasher.hash(input.newPassword);
     const now = clock.now();
-    await storage.users.updatePasswordHash(
+    await storage.users.replacePassword({
       userId,
-      await this.deps.hasher.hash(input.newPassword),
+      passwordHash,
       now,
-    );
-    await storage.sessions.revokeAllForUser(userId, "password_changed", now, sessionId);
-    await this.deps.audit.record("password_changed", { userId, sessionId }, meta);
+      exceptSessionId: sessionId,
+      reason: "password_changed",
+      audit: { type: "password_changed", at: now, userId, sessionId, ...who(meta) },
+    });
   }
 
-  /** An operator's switch: a disabled account cannot sign in and all its sessions die at once. */
+  /**
+   * An operator's switch: a disabled account cannot sign in, and the disable
+   * and the end of all its sessions commit as one unit. Enabling revives no
+   * session: a login in flight during the disable created none.
+   */
   async setDisabled(userId: string, disabled: boolean, meta: RequestMeta): Promise<void> {
     const { storage, clock } = this.deps;
     const now = clock.now();
-    await storage.users.setDisabled(userId, disabled ? now : null, now);
-    if (!disabled) return;
-    await storage.sessions.revokeAllForUser(userId, "account_disabled", now);
-    await this.deps.audit.record("account_disabled", { userId }, meta);
+    if (!disabled) return storage.users.enable(userId, now);
+    await storage.users.disable({
+      userId,
+      now,
+      reason: "account_disabled",
+      audit: { type: "account_disabled", at: now, userId, sessionId: null, ...who(meta) },
+    });
   }
 
   /** A password check under the login throttle; a refusal by the throttle itself is audited. */
   private async throttled<T extends { passed: boolean }>(
-    email: string,
+    subject: AttemptSubject,
+    userId: string | null,
     meta: RequestMeta,
     check: () => Promise<T>,
   ): Promise<T> {
     try {
-      return await this.deps.throttle.guard(email, meta.ip, check);
+      return await this.deps.throttle.guard(subject, meta.ip, check);
     } catch (error) {
       if (error instanceof AuthError && error.code === "RATE_LIMITED") {
         // Filed under the account when it exists, so its owner sees that someone is trying.
-        const user = await this.deps.storage.users.findByEmail(email);
-        await this.deps.audit.record("login_throttled", { userId: user?.id ?? null }, meta);
+        await this.deps.audit.record("login_throttled", { userId }, meta);
       }
       throw error;
     }
@@ -124,3 +153,5 @@ export class Accounts {
     return this.deps.hasher.verify(passwordHash, password);
   }
 }
+
+const who = (meta: RequestMeta) => ({ ip: meta.ip, userAgent: meta.userAgent });

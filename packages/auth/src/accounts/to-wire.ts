@@ -18,7 +18,8 @@ export function toSession(record: SessionRecord, currentSessionId: string | unde
   return {
     id: record.id,
     createdAt: iso(record.createdAt),
-    lastUsedAt: iso(record.lastUsedAt),
+    // To the minute: to the millisecond it told a thief the instant the owner rotated (a cue to replay).
+    lastUsedAt: iso(record.lastUsedAt - (record.lastUsedAt % 60_000)),
     expiresAt: iso(Math.min(record.idleExpiresAt, record.absoluteExpiresAt)),
     userAgent: record.userAgent,
     ip: record.ip,

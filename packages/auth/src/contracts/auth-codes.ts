@@ -20,6 +20,7 @@ export const AUTH_CODES = [
   "INVALID_INPUT",
   "SESSION_NOT_FOUND",
   "ACCOUNT_DISABLED",
+  "DPOP_INVALID",
 ] as const;
 
 export type AuthCode = (typeof AUTH_CODES)[number];
@@ -42,6 +43,7 @@ export const AUTH_CODE_TRPC_CODE = {
   INVALID_INPUT: "BAD_REQUEST",
   SESSION_NOT_FOUND: "NOT_FOUND",
   ACCOUNT_DISABLED: "FORBIDDEN",
+  DPOP_INVALID: "UNAUTHORIZED",
 } as const satisfies Record<AuthCode, string>;
 
 /** The one message each code carries: the same failure always gives the same body. */
@@ -62,6 +64,7 @@ export const AUTH_CODE_MESSAGE: Record<AuthCode, string> = {
   INVALID_INPUT: "The input is invalid.",
   SESSION_NOT_FOUND: "No such session.",
   ACCOUNT_DISABLED: "This account is disabled.",
+  DPOP_INVALID: "The DPoP proof is missing or invalid.",
 };
 
 export function isAuthCode(value: unknown): value is AuthCode {

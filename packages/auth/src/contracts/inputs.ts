@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AUDIT_EVENT_TYPES, auditEventTypeSchema } from "./outputs.ts";
 
 /** NIST SP 800-63B: at least 8 characters, at least 64 allowed; we allow 1024, never truncate. */
 export const PASSWORD_MIN_LENGTH = 8;
@@ -60,6 +61,11 @@ export const loginInput = z.object({
   email: emailSchema,
   password: passwordFieldSchema,
   transport: transportSchema.optional(),
+  /**
+   * The device token an earlier sign-in of this app gave it (body transport;
+   * browsers keep it in a cookie): its attempts are throttled on their own.
+   */
+  deviceToken: z.string().max(256).optional(),
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
@@ -86,6 +92,15 @@ export const revokeSessionInput = z.object({
 });
 export type RevokeSessionInput = z.infer<typeof revokeSessionInput>;
 
+/**
+ * A page of the caller's events, newest first: at most `limit`, only those
+ * with an id below `before` (the last id of the page before), only `types`.
+ */
 export const auditListInput = z
-  .object({ limit: z.number().int().min(1).max(200).optional() })
+  .object({
+    limit: z.number().int().min(1).max(200).optional(),
+    before: z.number().int().min(1).optional(),
+    types: z.array(auditEventTypeSchema).min(1).max(AUDIT_EVENT_TYPES.length).optional(),
+  })
   .optional();
+export type AuditListInput = z.infer<typeof auditListInput>;

@@ -33,6 +33,8 @@ export const authResultSchema = z.object({
   accessTokenExpiresAt: z.number().int(),
   refreshTokenExpiresAt: z.number().int(),
   refreshToken: z.string().optional(),
+  /** Body transport only: the device token to send with this app's next sign-ins (`auth.login` `deviceToken`). */
+  deviceToken: z.string().optional(),
   user: userSchema,
 });
 export type AuthResult = z.infer<typeof authResultSchema>;
@@ -53,10 +55,17 @@ export const AUDIT_EVENT_TYPES = [
 export const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
 
+/**
+ * One row of the audit log. Repeated events (failed sign-ins, refreshes) come
+ * folded: `count` of them from `firstAt` to `at`, with the session, IP and user
+ * agent of the latest; a single event has count 1 and `firstAt` equal to `at`.
+ */
 export const auditEventSchema = z.object({
   id: z.number().int(),
   type: auditEventTypeSchema,
   at: isoDate,
+  firstAt: isoDate,
+  count: z.number().int().min(1),
   sessionId: z.string().nullable(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),

@@ -10,4 +10,6 @@ export interface IssuedTokens {
   refreshTokenExpiresAt: number;
   sessionId: string;
   user: User;
+  /** At sign-in: the device token this client should keep for its next sign-ins (device-tokens.ts). */
+  deviceToken?: string;
 }

@@ -3,21 +3,23 @@ import type { AuthDeps } from "../auth-deps.ts";
 import { toEpochSeconds } from "../clock.ts";
 import { AuthError } from "../contracts/auth-error.ts";
 import type { RequestMeta } from "../request-meta.ts";
-import type { SessionRecord } from "../storage.ts";
-import { openSuccessor, sealSuccessor } from "../tokens/successor-seal.ts";
+import type { RefreshTokenLookup, SessionRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";
+import { clientBinding } from "./client-binding.ts";
 import type { IssuedTokens } from "./issued-tokens.ts";
+import { decideRotation } from "./rotation-decision.ts";
 
 /**
  * Exchanges a refresh token for a new pair (RFC 9700 §4.14.2, rotation with
- * reuse detection):
- * - the current token rotates: it is marked used and linked to its successor;
- * - its immediate parent, within the grace window while the successor is
- *   still unused, yields that *same* successor (parallel tabs, a lost
- *   response) instead of forking the chain;
- * - anything else that was already spent is theft: the session is revoked,
- *   so the thief's and the victim's tokens all die.
- * Idle expiry moves forward with each rotation; absolute expiry never does.
+ * reuse detection). The core reads the token's state, decides
+ * (rotation-decision.ts) and acts through storage primitives:
+ * - current → a compare-and-set rotation; losing the race to a parallel
+ *   request means the token is now spent, so the decision is taken again;
+ * - grace → the same successor, opened from its seal; nothing is written;
+ * - reuse → the session is revoked and audited.
+ * A session bound to a DPoP key refuses any refresh without a fresh proof for
+ * that key, grace or not. Idle expiry moves forward with each rotation;
+ * absolute expiry never does.
  */
 export async function rotateRefreshToken(
   deps: AuthDeps,
@@ -32,56 +34,88 @@ export async function rotateRefreshToken(
     throw new AuthError(verified.failure === "expired" ? "SESSION_EXPIRED" : "REFRESH_INVALID");
   }
   const { sid: sessionId, sub: userId } = verified.claims;
-  const session = await storage.sessions.findById(sessionId);
-  if (!session || session.userId !== userId) throw new AuthError("REFRESH_INVALID");
-  throwIfDead(session, now);
-
-  const idleExpiresAt = Math.min(now + config.sessionIdleTtl * 1000, session.absoluteExpiresAt);
-  const successor = await deps.refreshTokens.issue({ userId, sessionId }, now, idleExpiresAt);
   const presentedHash = hashToken(presented);
-  const outcome = await storage.sessions.rotate({
-    presentedHash,
-    successor: {
-      tokenHash: hashToken(successor),
-      sessionId,
-      parentHash: presentedHash,
-      issuedAt: now,
-      expiresAt: idleExpiresAt,
-      sealedForParent: sealSuccessor(presented, successor),
-    },
-    now,
-    graceMs: config.refreshReuseGrace * 1000,
-    idleExpiresAt,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-  });
+  const binding = clientBinding(meta);
 
-  let refreshToken: string;
-  let refreshExpiresAt: number;
-  switch (outcome.kind) {
-    case "rotated":
-      refreshToken = successor;
-      refreshExpiresAt = idleExpiresAt;
-      break;
-    case "grace": {
-      const same = openSuccessor(presented, outcome.sealedSuccessor);
-      if (!same) throw new AuthError("REFRESH_INVALID");
-      refreshToken = same;
-      refreshExpiresAt = outcome.successorExpiresAt;
-      break;
+  let lookup = await findLive(deps, presentedHash, sessionId, userId, now);
+  await assertDpop(deps, lookup.session, meta);
+  for (let attempt = 0; ; attempt++) {
+    const decision = decideRotation(lookup, now, config.refreshReuseGrace * 1000, binding);
+    if (decision.kind === "rotate") {
+      const idleExpiresAt = Math.min(
+        now + config.sessionIdleTtl * 1000,
+        lookup.session.absoluteExpiresAt,
+      );
+      const successor = await deps.refreshTokens.issue({ userId, sessionId }, now, idleExpiresAt);
+      const written = await storage.sessions.rotate({
+        presentedHash,
+        presentedParentHash: lookup.token.parentHash,
+        successor: {
+          tokenHash: hashToken(successor),
+          sessionId,
+          parentHash: presentedHash,
+          issuedAt: now,
+          expiresAt: idleExpiresAt,
+        },
+        sealedSuccessor: deps.successorSeal.seal(presented, successor),
+        rotatedBy: binding,
+        now,
+        idleExpiresAt,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
+      if (written === "rotated")
+        return issuePair(deps, lookup.session, successor, idleExpiresAt, meta);
+      // A parallel request rotated it first (or the session ended): read again and decide again.
+      if (attempt > 0) throw new AuthError("REFRESH_INVALID");
+      lookup = await findLive(deps, presentedHash, sessionId, userId, now);
+      continue;
     }
-    case "reused":
-      await deps.audit.record("refresh_reuse_detected", { userId, sessionId }, meta);
-      throw new AuthError("REFRESH_REUSED");
-    case "revoked":
-      throw new AuthError("SESSION_REVOKED");
-    case "expired":
-      throw new AuthError("SESSION_EXPIRED");
-    case "unknown":
-      throw new AuthError("REFRESH_INVALID");
+    if (decision.kind === "grace") {
+      const same = deps.successorSeal.open(presented, decision.sealedSuccessor);
+      // Sealed under another server secret: not theft, but the same successor cannot be given.
+      if (!same) throw new AuthError("REFRESH_INVALID");
+      return issuePair(deps, lookup.session, same, decision.successorExpiresAt, meta);
+    }
+    await storage.sessions.revoke(sessionId, userId, "refresh_reused", now);
+    await deps.audit.record("refresh_reuse_detected", { userId, sessionId }, meta);
+    throw new AuthError("REFRESH_REUSED");
   }
+}
 
-  const user = await storage.users.findById(userId);
+/** The presented token's state; only a token of a live session of its claimed subject goes on. */
+async function findLive(
+  deps: AuthDeps,
+  presentedHash: string,
+  sessionId: string,
+  userId: string,
+  now: number,
+): Promise<RefreshTokenLookup> {
+  const lookup = await deps.storage.sessions.findRefreshToken(presentedHash);
+  if (!lookup || lookup.session.id !== sessionId || lookup.session.userId !== userId) {
+    throw new AuthError("REFRESH_INVALID");
+  }
+  throwIfDead(lookup.session, now);
+  return lookup;
+}
+
+/** RFC 9449 §5: a refresh token bound to a key is usable only with a fresh proof for that key. */
+async function assertDpop(deps: AuthDeps, session: SessionRecord, meta: RequestMeta) {
+  if (session.dpopJkt === null) return;
+  if (!meta.dpop) throw new AuthError("DPOP_INVALID");
+  const thumbprint = await deps.dpop.thumbprintOf(meta.dpop);
+  if (thumbprint !== session.dpopJkt) throw new AuthError("DPOP_INVALID");
+}
+
+async function issuePair(
+  deps: AuthDeps,
+  session: SessionRecord,
+  refreshToken: string,
+  refreshExpiresAt: number,
+  meta: RequestMeta,
+): Promise<IssuedTokens> {
+  const { userId, id: sessionId } = session;
+  const user = await deps.storage.users.findById(userId);
   if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
   const access = await deps.accessTokens.issue(
     { userId, sessionId, role: user.role },

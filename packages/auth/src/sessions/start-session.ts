@@ -1,6 +1,7 @@
 import { toUser } from "../accounts/to-wire.ts";
 import type { AuthDeps } from "../auth-deps.ts";
 import { toEpochSeconds } from "../clock.ts";
+import { AuthError } from "../contracts/auth-error.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { UserRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";
@@ -9,14 +10,22 @@ import type { IssuedTokens } from "./issued-tokens.ts";
 /**
  * Every login makes a brand-new session with a fresh id (no session
  * fixation: nothing the client brought is promoted) and its first pair.
+ *
+ * The session is created only if the credential the caller verified is still
+ * the account's (its version unchanged, not disabled), in the same atomic unit
+ * as the insert: a password change or a disable that commits while a login
+ * with the old password is verifying leaves that login with nothing.
+ * A DPoP proof on the request binds the session's refresh tokens to its key.
  */
 export async function startSession(
   deps: AuthDeps,
   user: UserRecord,
   meta: RequestMeta,
   event: "register" | "login_succeeded",
+  knownDeviceToken?: string,
 ): Promise<IssuedTokens> {
   const { config, clock, ids } = deps;
+  const dpopJkt = meta.dpop ? await deps.dpop.thumbprintOf(meta.dpop) : null;
   const now = clock.now();
   const sessionId = ids.id();
   const absoluteExpiresAt = now + config.sessionAbsoluteTtl * 1000;
@@ -24,8 +33,7 @@ export async function startSession(
   const subject = { userId: user.id, sessionId };
 
   const refreshToken = await deps.refreshTokens.issue(subject, now, idleExpiresAt);
-  // The session and its audit event are queued in the same event-loop turn, so they share one durable commit.
-  const created = deps.storage.sessions.create(
+  const created = await deps.storage.sessions.create(
     {
       id: sessionId,
       userId: user.id,
@@ -37,6 +45,7 @@ export async function startSession(
       revokeReason: null,
       userAgent: meta.userAgent,
       ip: meta.ip,
+      dpopJkt,
     },
     {
       tokenHash: hashToken(refreshToken),
@@ -45,9 +54,13 @@ export async function startSession(
       issuedAt: now,
       expiresAt: idleExpiresAt,
     },
+    { credentialVersion: user.credentialVersion },
+    { type: event, at: now, ...subject, ip: meta.ip, userAgent: meta.userAgent },
   );
-  const recorded = deps.audit.record(event, subject, meta);
-  await Promise.all([created, recorded]);
+  if (created === "credential_changed") {
+    const current = await deps.storage.users.findById(user.id);
+    throw new AuthError(current?.disabledAt == null ? "INVALID_CREDENTIALS" : "ACCOUNT_DISABLED");
+  }
   const access = await deps.accessTokens.issue({ ...subject, role: user.role }, absoluteExpiresAt);
   return {
     accessToken: access.token,
@@ -56,5 +69,6 @@ export async function startSession(
     refreshTokenExpiresAt: toEpochSeconds(idleExpiresAt),
     sessionId,
     user: toUser(user),
+    deviceToken: knownDeviceToken ?? deps.devices.issue(user.id),
   };
 }

@@ -2,22 +2,37 @@ import type { ThrottleConfig } from "../auth-config.ts";
 import type { Clock } from "../clock.ts";
 import { AuthError } from "../contracts/auth-error.ts";
 import type { ThrottleCounter, ThrottleKey, ThrottleStore } from "../storage.ts";
+import { ipBucket } from "./ip-bucket.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 
 /**
+ * Who a password attempt is counted against:
+ * - `account`: a client that has never signed in to the account (the email);
+ * - `device`: a client holding a device token of the account (device-tokens.ts),
+ *   throttled on its own so floods against the account cannot lock it out;
+ * - `session`: a signed-in session re-entering its password (a password
+ *   change), throttled on the session so anonymous failures never block it
+ *   while a stolen access token still cannot guess fast.
+ */
+export type AttemptSubject =
+  | { kind: "account"; email: string }
+  | { kind: "device"; deviceId: string }
+  | { kind: "session"; sessionId: string };
+
+/**
  * Password-guessing defence (OWASP authentication cheat sheet, NIST SP
- * 800-63B §5.2.2). Failures are counted in the database, per account (the
+ * 800-63B §5.2.2). Failures are counted in the database, per subject (the
  * main defence: back-off doubling after a few failures, then a lockout long
- * before 100) and per IP (a second layer sized for many users behind one NAT).
- * Unknown emails are counted exactly like known ones, so throttling reveals
- * nothing about which accounts exist.
+ * before 100) and per network (an IPv4 address or an IPv6 /64; a second layer
+ * sized for many users behind one NAT). Unknown emails are counted exactly
+ * like known ones, so throttling reveals nothing about which accounts exist.
  *
- * Attempts on one account are taken one at a time in this process, so a burst
- * of parallel guesses cannot all pass the check before the first failure is
- * counted, while parallel *correct* logins simply queue.
+ * Attempts on one subject are taken one at a time in this process, so a
+ * burst of parallel guesses cannot all pass the check before the first
+ * failure is counted, while parallel *correct* logins simply queue.
  */
 export class LoginThrottle {
-  private readonly accounts = new KeyedQueue();
+  private readonly queue = new KeyedQueue();
 
   constructor(
     private readonly store: ThrottleStore,
@@ -26,19 +41,20 @@ export class LoginThrottle {
   ) {}
 
   /**
-   * Runs one password check as a throttled attempt: waits for the account's
+   * Runs one password check as a throttled attempt: waits for the subject's
    * previous attempt, throws `RATE_LIMITED` with the retry time if this one is
-   * not allowed now, then counts it as a failure for the account and the IP
-   * unless `check` reports it passed (a check that throws counts as failed).
-   * A pass resets the account's counter.
+   * not allowed now, then counts it as a failure for the subject and the
+   * network unless `check` reports it passed (a check that throws counts as
+   * failed). A pass resets the subject's counter.
    */
   async guard<T extends { passed: boolean }>(
-    email: string,
+    subject: AttemptSubject,
     ip: string | null,
     check: () => Promise<T>,
   ): Promise<T> {
-    const keys = this.keysFor(email, ip);
-    const release = await this.accounts.acquire(email);
+    const keys = this.keysFor(subject, ip);
+    const [primary] = keys;
+    const release = await this.queue.acquire(primary?.key ?? "");
     try {
       const now = this.clock.now();
       const counters = await this.store.read(keys, now);
@@ -50,10 +66,9 @@ export class LoginThrottle {
       try {
         outcome = await check();
       } finally {
-        const [account] = keys;
         if (!outcome?.passed) await this.store.recordFailure(keys, this.clock.now());
         // Most logins have nothing to reset: skip the write (and its durable commit) then.
-        else if (account && (counters[0]?.failures ?? 0) > 0) await this.store.clear(account.key);
+        else if (primary && (counters[0]?.failures ?? 0) > 0) await this.store.clear(primary.key);
       }
       return outcome;
     } finally {
@@ -90,18 +105,18 @@ export class LoginThrottle {
     return latest;
   }
 
-  private keysFor(email: string, ip: string | null): ThrottleKey[] {
+  private keysFor(subject: AttemptSubject, ip: string | null): ThrottleKey[] {
     const c = this.config;
     const keys: ThrottleKey[] = [
       {
-        key: `${ACCOUNT_PREFIX}${email}`,
+        key: subjectKey(subject),
         expireAfterMs: c.accountFailureMemory * 1000,
         anchor: "last_failure",
       },
     ];
     if (ip) {
       keys.push({
-        key: `${IP_PREFIX}${ip}`,
+        key: `${IP_PREFIX}${ipBucket(ip)}`,
         expireAfterMs: c.ipWindow * 1000,
         anchor: "window_start",
       });
@@ -110,5 +125,15 @@ export class LoginThrottle {
   }
 }
 
-const ACCOUNT_PREFIX = "login:account:";
+function subjectKey(subject: AttemptSubject): string {
+  switch (subject.kind) {
+    case "account":
+      return `login:account:${subject.email}`;
+    case "device":
+      return `login:device:${subject.deviceId}`;
+    case "session":
+      return `login:session:${subject.sessionId}`;
+  }
+}
+
 const IP_PREFIX = "login:ip:";

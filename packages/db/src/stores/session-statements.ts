@@ -1,8 +1,8 @@
-import type { RevokeReason, SessionRecord } from "@sesame/auth";
-import { eq, gt, sql } from "drizzle-orm";
+import type { RefreshTokenState, RevokeReason, SessionRecord } from "@sesame/auth";
+import { and, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import type { SqliteDatabase } from "../open-database.ts";
-import { refreshTokens, sessionRevocations, sessions } from "../schema.ts";
+import { refreshTokens, sessionRevocations, sessions, users } from "../schema.ts";
 
 /**
  * The session store's statements, prepared once: building a Drizzle query
@@ -22,14 +22,37 @@ export function prepareSessionStatements(db: Db, sqlite: SqliteDatabase) {
       .from(refreshTokens)
       .where(eq(refreshTokens.tokenHash, p("hash")))
       .prepare(),
+    credentialOf: db
+      .select({ credentialVersion: users.credentialVersion, disabledAt: users.disabledAt })
+      .from(users)
+      .where(eq(users.id, p("id")))
+      .prepare(),
+    /** The compare-and-set of a rotation: only an unused token of a live session. */
     markTokenUsed: db
       .update(refreshTokens)
       .set({
         usedAt: p("now") as never,
         replacedByHash: p("successor") as never,
         successorSealed: p("sealed") as never,
+        rotatedBy: p("rotatedBy") as never,
       })
+      .where(
+        and(
+          eq(refreshTokens.tokenHash, p("hash")),
+          isNull(refreshTokens.usedAt),
+          sql`exists (select 1 from ${sessions} where ${sessions.id} = ${refreshTokens.sessionId} and ${sessions.revokedAt} is null)`,
+        ),
+      )
+      .prepare(),
+    eraseSeal: db
+      .update(refreshTokens)
+      .set({ successorSealed: null })
       .where(eq(refreshTokens.tokenHash, p("hash")))
+      .prepare(),
+    eraseSealsBefore: db
+      .update(refreshTokens)
+      .set({ successorSealed: null })
+      .where(and(isNotNull(refreshTokens.successorSealed), lt(refreshTokens.usedAt, p("before"))))
       .prepare(),
     insertToken: db
       .insert(refreshTokens)
@@ -64,16 +87,8 @@ export function prepareSessionStatements(db: Db, sqlite: SqliteDatabase) {
         revokeReason: p("revokeReason"),
         userAgent: p("userAgent"),
         ip: p("ip"),
+        dpopJkt: p("dpopJkt"),
       })
-      .prepare(),
-    markSessionRevoked: db
-      .update(sessions)
-      .set({ revokedAt: p("now") as never, revokeReason: p("reason") as never })
-      .where(eq(sessions.id, p("id")))
-      .prepare(),
-    insertRevocation: db
-      .insert(sessionRevocations)
-      .values({ sessionId: p("sessionId"), revokedAt: p("revokedAt") })
       .prepare(),
     dataVersion: sqlite.prepare("PRAGMA data_version").pluck(),
     revocationsAfter: db
@@ -91,3 +106,5 @@ export const toSessionRecord = (row: typeof sessions.$inferSelect): SessionRecor
   ...row,
   revokeReason: row.revokeReason as RevokeReason | null,
 });
+
+export const toTokenState = (row: typeof refreshTokens.$inferSelect): RefreshTokenState => row;

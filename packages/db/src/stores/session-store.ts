@@ -1,39 +1,57 @@
 import type {
+  AuditRecord,
+  RefreshTokenLookup,
   RevocationBatch,
   RevokeReason,
-  RotationOutcome,
-  RotationRequest,
+  RotationWrite,
   SessionRecord,
   SessionStore,
   StoredRefreshToken,
 } from "@sesame/auth";
-import { and, desc, eq, gt, isNull, lt, ne, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import type { SqliteDatabase } from "../open-database.ts";
 import { sessionRevocations, sessions } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
-import { rotateInTransaction } from "./rotate-in-transaction.ts";
-import { prepareSessionStatements, toSessionRecord } from "./session-statements.ts";
+import { prepareAuditInsert } from "./audit-insert.ts";
+import type { SessionRevocations } from "./session-revocations.ts";
+import { prepareSessionStatements, toSessionRecord, toTokenState } from "./session-statements.ts";
 
 export class SqliteSessionStore implements SessionStore {
   private readonly q;
-  /** Bumped whenever this connection commits a revocation (SQLite's data_version only counts other connections). */
-  private localRevocations = 0;
+  private readonly insertAudit;
   private seen = { dataVersion: -1, localRevocations: -1, cursor: -1 };
 
   constructor(
     private readonly db: Db,
     sqlite: SqliteDatabase,
     private readonly writes: WriteBatcher,
+    private readonly revocations: SessionRevocations,
   ) {
     this.q = prepareSessionStatements(db, sqlite);
+    this.insertAudit = prepareAuditInsert(db);
   }
 
-  /** Prepared statements throughout: building a Drizzle query costs more than running it. */
-  create(session: SessionRecord, firstToken: StoredRefreshToken): Promise<void> {
+  /**
+   * One job: the credential check and the inserts run inside one write
+   * transaction, so a password change or disable commits wholly before (and
+   * the check fails) or wholly after (and it revokes this session).
+   */
+  create(
+    session: SessionRecord,
+    firstToken: StoredRefreshToken,
+    guard: { credentialVersion: number },
+    audit: AuditRecord,
+  ): Promise<"created" | "credential_changed"> {
     return this.writes.run(() => {
+      const user = this.q.credentialOf.get({ id: session.userId });
+      if (!user || user.disabledAt !== null || user.credentialVersion !== guard.credentialVersion) {
+        return "credential_changed";
+      }
       this.q.insertSession.run({ ...session });
       this.q.insertToken.run({ ...firstToken });
+      this.insertAudit(audit);
+      return "created";
     });
   }
 
@@ -63,7 +81,7 @@ export class SqliteSessionStore implements SessionStore {
     return this.writes.run(() => {
       const row = this.q.sessionById.get({ id: sessionId });
       if (!row || row.userId !== userId || row.revokedAt !== null) return false;
-      this.markRevoked(sessionId, reason, now);
+      this.revocations.revoke(sessionId, reason, now);
       return true;
     });
   }
@@ -74,28 +92,52 @@ export class SqliteSessionStore implements SessionStore {
     now: number,
     exceptSessionId?: string,
   ): Promise<string[]> {
+    return this.writes.run(() =>
+      this.revocations.revokeLiveOfUser(userId, reason, now, exceptSessionId),
+    );
+  }
+
+  async findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup | undefined> {
+    const token = this.q.tokenByHash.get({ hash: tokenHash });
+    if (!token) return undefined;
+    const session = this.q.sessionById.get({ id: token.sessionId });
+    if (!session) return undefined;
+    const successor = token.replacedByHash
+      ? this.q.tokenByHash.get({ hash: token.replacedByHash })
+      : undefined;
+    return {
+      token: toTokenState(token),
+      session: toSessionRecord(session),
+      successor: successor && toTokenState(successor),
+    };
+  }
+
+  /** The compare-and-set and everything it implies, in one job (one write transaction). */
+  rotate(w: RotationWrite): Promise<"rotated" | "lost"> {
     return this.writes.run(() => {
-      const live = this.db
-        .select({ id: sessions.id })
-        .from(sessions)
-        .where(
-          and(
-            eq(sessions.userId, userId),
-            isNull(sessions.revokedAt),
-            exceptSessionId === undefined ? undefined : ne(sessions.id, exceptSessionId),
-          ),
-        )
-        .all();
-      for (const { id } of live) this.markRevoked(id, reason, now);
-      return live.map(({ id }) => id);
+      const marked = this.q.markTokenUsed.run({
+        now: w.now,
+        successor: w.successor.tokenHash,
+        sealed: w.sealedSuccessor,
+        rotatedBy: w.rotatedBy,
+        hash: w.presentedHash,
+      });
+      if (marked.changes !== 1) return "lost";
+      this.q.insertToken.run({ ...w.successor });
+      this.q.touchSession.run({
+        now: w.now,
+        idleExpiresAt: w.idleExpiresAt,
+        ip: w.ip,
+        userAgent: w.userAgent,
+        id: w.successor.sessionId,
+      });
+      if (w.presentedParentHash) this.q.eraseSeal.run({ hash: w.presentedParentHash });
+      return "rotated";
     });
   }
 
-  /** One atomic step inside the batch's write transaction (see rotate-in-transaction.ts). */
-  rotate(request: RotationRequest): Promise<RotationOutcome> {
-    return this.writes.run(() =>
-      rotateInTransaction(this.q, request, (id, reason, now) => this.markRevoked(id, reason, now)),
-    );
+  eraseSealsBefore(before: number): Promise<number> {
+    return this.writes.run(() => this.q.eraseSealsBefore.run({ before }).changes);
   }
 
   async findByRefreshTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -108,14 +150,14 @@ export class SqliteSessionStore implements SessionStore {
     const seen = this.seen;
     if (
       dataVersion === seen.dataVersion &&
-      this.localRevocations === seen.localRevocations &&
+      this.revocations.localCount === seen.localRevocations &&
       cursor === seen.cursor
     ) {
       return undefined;
     }
     const rows = this.q.revocationsAfter.all({ cursor });
     const next = rows.at(-1)?.seq ?? cursor;
-    this.seen = { dataVersion, localRevocations: this.localRevocations, cursor: next };
+    this.seen = { dataVersion, localRevocations: this.revocations.localCount, cursor: next };
     return {
       cursor: next,
       revocations: rows.map(({ sessionId, revokedAt }) => ({ sessionId, revokedAt })),
@@ -138,11 +180,5 @@ export class SqliteSessionStore implements SessionStore {
       this.db.delete(sessionRevocations).where(lt(sessionRevocations.revokedAt, before)).run();
       return deleted.changes;
     });
-  }
-
-  private markRevoked(sessionId: string, reason: RevokeReason, now: number): void {
-    this.q.markSessionRevoked.run({ now, reason, id: sessionId });
-    this.q.insertRevocation.run({ sessionId, revokedAt: now });
-    this.localRevocations++;
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +33,8 @@ export function openStorage(file: string): SqliteStorage {
 }
 
 const ring = generateSigningKey("EdDSA", "current", Date.now()).then((key) => new KeyRing([key]));
+/** One server secret for every core of a test run, as processes sharing a database share one. */
+const SECRET = randomBytes(32);
 
 /** The real auth core on real storage, with a clock the test moves. */
 export async function authOn(storage: SqliteStorage, clock = new ManualClock(Date.now())) {
@@ -39,6 +42,7 @@ export async function authOn(storage: SqliteStorage, clock = new ManualClock(Dat
     storage,
     keys: staticKeyRing(await ring),
     clock,
+    secret: SECRET,
     config: { issuer: "https://id.example.test" },
   });
   return { auth, clock };
