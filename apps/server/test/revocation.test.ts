@@ -32,6 +32,18 @@ describe("instant revocation (SECURITY 16)", () => {
     ).toBe("SESSION_REVOKED");
   });
 
+  it("logout with one session's access token and another session's refresh token ends both", async () => {
+    const server = await startTestServer();
+    const { a, b } = await twoDevices(server);
+    const mixed = server.client({ accessToken: a.client.accessToken });
+    await mixed.api.auth.logout.mutate({ refreshToken: b.refreshToken });
+    expect(await authCodeOf(a.client.api.user.me.query())).toBe("SESSION_REVOKED");
+    expect(await authCodeOf(b.client.api.user.me.query())).toBe("SESSION_REVOKED");
+    expect(
+      await authCodeOf(b.client.api.auth.refresh.mutate({ refreshToken: b.refreshToken })),
+    ).toBe("SESSION_REVOKED");
+  });
+
   it("logoutAll: every session's access and refresh tokens fail at once", async () => {
     const server = await startTestServer();
     const { a, b } = await twoDevices(server);
