@@ -1,8 +1,22 @@
 import type { AppRouter } from "@sesame/server";
 import { QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
-import { broadcastChannel, localStorageHint, webLocks } from "../auth-client/browser-primitives.ts";
-import { AuthSession, authCodeOf, authLink, authorizationHeaders } from "../auth-client/index.ts";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/client";
+import {
+  broadcastChannel,
+  indexedDbKeyStore,
+  localStorageHint,
+  webLocks,
+} from "../auth-client/browser-primitives.ts";
+import {
+  AuthSession,
+  authCodeOf,
+  authLink,
+  authorizationHeaders,
+  dpopHeaders,
+  dpopKeys,
+  dpopLink,
+  ServerClock,
+} from "../auth-client/index.ts";
 
 const API_URL = "/trpc";
 
@@ -13,13 +27,30 @@ const API_URL = "/trpc";
  * reset when another tab logs in anew) so one user's data never shows to the next.
  */
 export function createApi() {
+  // One key and one clock for both clients: the key that signs in is the key that refreshes.
+  const clock = new ServerClock();
+  const dpop = dpopLink<AppRouter>({
+    keys: dpopKeys(indexedDbKeyStore("sesame-dpop")),
+    url: new URL(API_URL, globalThis.location.origin).href,
+    clock,
+  });
+  // Every answer's Date header corrects the clock the proofs are dated by.
+  const fetchObservingClock = async (input: RequestInfo | URL, init?: object) => {
+    const response = await globalThis.fetch(input, init as RequestInit);
+    clock.observe(response.headers.get("date"));
+    return response;
+  };
   // Refresh and logout skip `authLink`: they run holding the refresh lock, which the link may wait for.
   const tokenClient = createTRPCClient<AppRouter>({
     links: [
+      dpop,
       httpLink({
         url: API_URL,
-        headers: () =>
-          session.accessToken ? { authorization: `Bearer ${session.accessToken}` } : {},
+        fetch: fetchObservingClock,
+        headers: ({ op }) => ({
+          ...(session.accessToken ? { authorization: `Bearer ${session.accessToken}` } : {}),
+          ...dpopHeaders(op),
+        }),
       }),
     ],
   });
@@ -33,11 +64,22 @@ export function createApi() {
   const trpcClient = createTRPCClient<AppRouter>({
     links: [
       authLink({ session }),
-      httpBatchLink({
-        url: API_URL,
-        headers: ({ opList }) => authorizationHeaders(opList),
-        // The server refuses batches of more than 16 calls.
-        maxItems: 16,
+      dpop,
+      // A proof names one procedure, so the calls that carry one (login, sign-up) go alone.
+      splitLink({
+        condition: (op) => typeof op.context.dpop === "string",
+        true: httpLink({
+          url: API_URL,
+          fetch: fetchObservingClock,
+          headers: ({ op }) => ({ ...authorizationHeaders([op]), ...dpopHeaders(op) }),
+        }),
+        false: httpBatchLink({
+          url: API_URL,
+          fetch: fetchObservingClock,
+          headers: ({ opList }) => authorizationHeaders(opList),
+          // The server refuses batches of more than 16 calls.
+          maxItems: 16,
+        }),
       }),
     ],
   });

@@ -18,7 +18,9 @@ export const RENEWABLE_CODES: ReadonlySet<AuthCode> = new Set([
 
 /**
  * The session itself is over (revoked, expired, its refresh token stolen or
- * gone): no retry can help, every tab must sign out.
+ * gone, or bound to a DPoP key this browser no longer holds): no retry can
+ * help, every tab must sign out. The tabs share the key, so one tab's
+ * DPOP_INVALID is every tab's.
  */
 export const SESSION_ENDED_CODES: ReadonlySet<AuthCode> = new Set([
   "SESSION_REVOKED",
@@ -27,4 +29,5 @@ export const SESSION_ENDED_CODES: ReadonlySet<AuthCode> = new Set([
   "REFRESH_REUSED",
   "TOKEN_MISSING",
   "ACCOUNT_DISABLED",
+  "DPOP_INVALID",
 ]);

@@ -141,6 +141,26 @@ describe("AuthSession", () => {
       }
     });
 
+    it("a refresh refused for want of this browser's DPoP key signs every tab out: the tabs share the key", async () => {
+      const [a, b] = [1, 2].map(() => openTab(server, hub, lock));
+      a?.session.signIn(server.issue());
+      await vi.waitFor(() => expect(b?.session.getState().status).toBe("signed-in"));
+      server.expireIssuedTokens();
+      server.refreshFailure = "DPOP_INVALID";
+
+      await expect(a?.call()).rejects.toThrow();
+      await vi.waitFor(() => expect(b?.session.getState().status).toBe("signed-out"));
+
+      expect(a?.session.getState()).toEqual({
+        status: "signed-out",
+        reason: { code: "DPOP_INVALID", elsewhere: false },
+      });
+      expect(b?.session.getState()).toEqual({
+        status: "signed-out",
+        reason: { code: "DPOP_INVALID", elsewhere: true },
+      });
+    });
+
     it("ignores a refreshed grant that is older than the one it holds", async () => {
       const tab = openTab(server, hub, lock);
       const older = server.issue();

@@ -1,5 +1,5 @@
 import { inProcessLock } from "./in-process-lock.ts";
-import type { LockManager, SessionChannel, SessionHint } from "./primitives.ts";
+import type { KeyPairStore, LockManager, SessionChannel, SessionHint } from "./primitives.ts";
 
 /**
  * The browser's primitives for `AuthSession`; the only DOM-dependent file of
@@ -50,4 +50,63 @@ export function localStorageHint(key: string): SessionHint {
       } catch {}
     },
   };
+}
+
+/**
+ * The DPoP key pair in IndexedDB, which stores CryptoKeys as they are (they
+ * are structured-cloneable), so a non-extractable private key survives
+ * reloads without ever being exported. Rejects where IndexedDB is missing or
+ * refuses (the caller then goes without DPoP).
+ */
+export function indexedDbKeyStore(dbName = "sesame-dpop"): KeyPairStore {
+  return {
+    getOrCreate: async (create) => {
+      const db = await openKeyDb(dbName);
+      try {
+        const stored = await new Promise<unknown>((resolve, reject) => {
+          const read = db.transaction(KEY_STORE).objectStore(KEY_STORE).get(KEY_NAME);
+          read.onsuccess = () => resolve(read.result);
+          read.onerror = () => reject(read.error);
+        });
+        if (isKeyPair(stored)) return stored;
+        // Generating cannot happen inside the transaction (it would commit while WebCrypto works),
+        // so the write looks again in one readwrite transaction, which IndexedDB runs one at a
+        // time: a tab that stored its pair meanwhile wins, and this one's is dropped unused.
+        const created = await create();
+        return await new Promise<CryptoKeyPair>((resolve, reject) => {
+          const transaction = db.transaction(KEY_STORE, "readwrite");
+          const keys = transaction.objectStore(KEY_STORE);
+          let kept = created;
+          const recheck = keys.get(KEY_NAME);
+          recheck.onsuccess = () => {
+            if (isKeyPair(recheck.result)) kept = recheck.result;
+            else keys.put(created, KEY_NAME);
+          };
+          transaction.oncomplete = () => resolve(kept);
+          transaction.onabort = () => reject(transaction.error);
+        });
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+const KEY_STORE = "keys";
+const KEY_NAME = "dpop";
+
+function openKeyDb(name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    if (typeof indexedDB === "undefined") return reject(new Error("No IndexedDB."));
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(KEY_STORE);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+function isKeyPair(value: unknown): value is CryptoKeyPair {
+  if (typeof value !== "object" || value === null) return false;
+  const { privateKey, publicKey } = value as Partial<CryptoKeyPair>;
+  return privateKey instanceof CryptoKey && publicKey instanceof CryptoKey;
 }

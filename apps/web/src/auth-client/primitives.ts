@@ -34,3 +34,14 @@ export interface Timers {
   setTimeout(callback: () => void, delayMs: number): unknown;
   clearTimeout(handle: unknown): void;
 }
+
+/**
+ * Keeps the client's DPoP key pair (RFC 9449) across reloads: one pair per
+ * browser profile, shared by its tabs, its private key not extractable. The
+ * stored pair is returned, or, when there is none, the one `create` makes is
+ * stored and returned; instances racing to create one all end with the same
+ * pair, so no tab proves with a key the session was not bound to.
+ */
+export interface KeyPairStore {
+  getOrCreate(create: () => Promise<CryptoKeyPair>): Promise<CryptoKeyPair>;
+}

@@ -22,6 +22,9 @@ const MESSAGES: Partial<Record<AuthCode, string>> = {
   INVALID_INPUT: "Some fields need another look.",
   CSRF_REJECTED: "Sesame refused a request from this page. Reload it and try again.",
   SESSION_NOT_FOUND: "That device is already signed out.",
+  // At login or sign-up: the proof of this browser's key was refused even after correcting its clock.
+  DPOP_INVALID:
+    "Sesame could not verify this browser. Check the date and time of this device, then try again.",
 };
 
 /** Turns a failed call into words, keeping the details a form can place next to a field. */

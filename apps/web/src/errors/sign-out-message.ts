@@ -17,6 +17,8 @@ export function signOutMessage(reason: SignOutReason | null): string | null {
       return "Your sign-in could not be renewed. Log in again to continue.";
     case "TOKEN_MISSING":
       return "This browser no longer holds your sign-in (were cookies cleared?). Log in again to continue.";
+    case "DPOP_INVALID":
+      return "This browser no longer holds the key your sign-in was tied to (was its site data cleared?). Log in again to continue.";
     case "ACCOUNT_DISABLED":
       return "This account has been disabled.";
     case "RATE_LIMITED":

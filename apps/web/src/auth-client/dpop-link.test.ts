@@ -1,0 +1,147 @@
+import { createTRPCUntypedClient, httpLink } from "@trpc/client";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { decodeJwt, EmbeddedJWK, jwtVerify } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { authCodeOf } from "./auth-codes.ts";
+import { dpopHeaders, dpopLink } from "./dpop-link.ts";
+import { ServerClock } from "./server-clock.ts";
+
+const URL_BASE = "http://sesame.test/trpc";
+
+/**
+ * A tRPC server in memory that checks proofs the way Sesame's contract says:
+ * ES256 over the key in the header, htu naming the procedure, iat within
+ * ±30 s of its own clock, which its `Date` header tells. Without a proof a
+ * sign-in is bearer; `refuseAll` plays a key the session is not bound to.
+ */
+function standInServer(serverNow: () => number) {
+  const seen: Array<{ path: string; proof: string | null }> = [];
+  const state = { refuseAll: false };
+  const t = initTRPC.context<{ req: Request }>().create({
+    errorFormatter: ({ shape, error }) => ({
+      ...shape,
+      data: { ...shape.data, authCode: error.message },
+    }),
+  });
+  const checkProof = async (req: Request, path: string) => {
+    const proof = req.headers.get("dpop");
+    seen.push({ path, proof });
+    if (proof === null) return;
+    const refused = new TRPCError({ code: "UNAUTHORIZED", message: "DPOP_INVALID" });
+    if (state.refuseAll) throw refused;
+    const { payload } = await jwtVerify(proof, EmbeddedJWK, { typ: "dpop+jwt" }).catch(() => {
+      throw refused;
+    });
+    const skew = Math.abs(serverNow() - (payload.iat as number) * 1000);
+    if (payload.htm !== "POST" || payload.htu !== `${URL_BASE}/${path}` || skew > 30_000)
+      throw refused;
+  };
+  const router = t.router({
+    auth: t.router({
+      login: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.login")),
+      refresh: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.refresh")),
+    }),
+    user: t.router({
+      me: t.procedure.query(({ ctx }) => ({ dpop: ctx.req.headers.get("dpop") })),
+    }),
+  });
+  const handle = (req: Request) =>
+    fetchRequestHandler({
+      endpoint: "/trpc",
+      req,
+      router,
+      createContext: () => ({ req }),
+      responseMeta: () => ({ headers: { date: new Date(serverNow()).toUTCString() } }),
+    });
+  return { seen, state, handle };
+}
+
+describe("dpopLink", () => {
+  let keys: CryptoKeyPair;
+  const localNow = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+  beforeAll(async () => {
+    keys = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+  });
+
+  function setUp({ skewMs = 0, withKey = true } = {}) {
+    const server = standInServer(() => localNow + skewMs);
+    const clock = new ServerClock(() => localNow);
+    const client = createTRPCUntypedClient({
+      links: [
+        dpopLink({ keys: async () => (withKey ? keys : undefined), url: URL_BASE, clock }),
+        httpLink({
+          url: URL_BASE,
+          // As the app does it: every answer's Date header corrects the clock.
+          fetch: async (input, init) => {
+            const response = await server.handle(new Request(input, init as RequestInit));
+            clock.observe(response.headers.get("date"));
+            return response;
+          },
+          headers: ({ op }) => dpopHeaders(op),
+        }),
+      ],
+    });
+    return { server, client };
+  }
+
+  it("sends a proof the server accepts with sign-in and refresh, each naming its procedure", async () => {
+    const { server, client } = setUp();
+
+    await client.mutation("auth.login", undefined);
+    await client.mutation("auth.refresh", undefined);
+
+    expect(server.seen.map((s) => [s.path, typeof s.proof])).toEqual([
+      ["auth.login", "string"],
+      ["auth.refresh", "string"],
+    ]);
+  });
+
+  it("leaves every other call without a proof: access tokens stay bearer", async () => {
+    const { client } = setUp();
+
+    expect(await client.query("user.me")).toEqual({ dpop: null });
+  });
+
+  it("without a key, signs in without a proof instead of failing", async () => {
+    const { server, client } = setUp({ withKey: false });
+
+    await client.mutation("auth.login", undefined);
+
+    expect(server.seen).toEqual([{ path: "auth.login", proof: null }]);
+  });
+
+  it("on a device whose clock is five minutes slow, dates the second proof by the server's clock", async () => {
+    const { server, client } = setUp({ skewMs: 5 * 60_000 });
+
+    await client.mutation("auth.refresh", undefined);
+
+    expect(server.seen).toHaveLength(2);
+    const accepted = decodeJwt(server.seen[1]?.proof ?? "");
+    expect(Math.abs((accepted.iat ?? 0) * 1000 - (localNow + 5 * 60_000))).toBeLessThan(2_000);
+  });
+
+  it("does not retry a proof refused while the clocks agree: that key is not the session's", async () => {
+    const { server, client } = setUp();
+    server.state.refuseAll = true;
+
+    const failure = await client.mutation("auth.refresh", undefined).catch((e: unknown) => e);
+
+    expect(authCodeOf(failure)).toBe("DPOP_INVALID");
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it("retries at most once, however the clock moved", async () => {
+    const { server, client } = setUp({ skewMs: -5 * 60_000 });
+    server.state.refuseAll = true;
+
+    const failure = await client.mutation("auth.refresh", undefined).catch((e: unknown) => e);
+
+    expect(authCodeOf(failure)).toBe("DPOP_INVALID");
+    expect(server.seen).toHaveLength(2);
+  });
+});
