@@ -41,7 +41,9 @@ describe("the audit log", () => {
       expect(types, type).toContain(type);
     }
     const failed = events.find((e) => e.type === "login_failed");
-    expect(failed).toMatchObject({ ip: "127.0.0.1", userAgent: "audit-test" });
+    expect(failed).toMatchObject({ ip: "127.0.0.1", userAgent: "audit-test", count: 1 });
+    // A single event: its first occurrence is its only one.
+    expect(failed?.firstAt).toBe(failed?.at);
     expect(Date.parse(failed?.at ?? "")).toBeGreaterThan(0);
     expect(
       events.find((e) => e.type === "login_succeeded" && e.userAgent === "audit-test")?.sessionId,
@@ -68,5 +70,35 @@ describe("the audit log", () => {
     expect(types).toContain("logout_all");
     const othersTypes = (await other.client.api.audit.list.query()).map((e) => e.type);
     expect(othersTypes).toEqual(["register"]);
+  });
+
+  it("folds a session's refreshes into one counted row an hour, each session its own", async () => {
+    const server = await startTestServer();
+    const { client, email, refreshToken } = await signedUp(server);
+    const phone = await server
+      .client()
+      .api.auth.login.mutate({ email, password: PASSWORD, transport: "body" });
+    const startedAt = server.clock.now();
+    let token = refreshToken;
+    for (let i = 1; i <= 3; i++) {
+      server.clock.advance(60_000);
+      token = (await client.api.auth.refresh.mutate({ refreshToken: token })).refreshToken ?? "";
+    }
+    await server.client().api.auth.refresh.mutate({ refreshToken: phone.refreshToken ?? "" });
+    server.clock.advance(60 * 60 * 1000);
+    const next = await client.api.auth.refresh.mutate({ refreshToken: token });
+    client.accessToken = next.accessToken;
+
+    const mine = (await client.api.session.list.query()).find((s) => s.current)?.id;
+    const refreshes = (await client.api.audit.list.query()).filter((e) => e.type === "refresh");
+    expect(refreshes.map((e) => [e.sessionId === mine ? "laptop" : "phone", e.count])).toEqual([
+      ["laptop", 1], // an hour after the first: a new row
+      ["phone", 1],
+      ["laptop", 3],
+    ]);
+    expect(refreshes[2]).toMatchObject({
+      firstAt: new Date(startedAt + 60_000).toISOString(),
+      at: new Date(startedAt + 180_000).toISOString(),
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Locator } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   activityList,
@@ -11,6 +11,23 @@ import {
 import { browserSuite } from "./support/browser-suite.ts";
 
 const suite = browserSuite();
+
+/** What has the keyboard: the element's tag and its text. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const element = document.activeElement;
+    return `${element?.tagName.toLowerCase()}: ${element?.textContent?.trim() ?? ""}`;
+  });
+
+/** A sign-in attempt straight at the API, as a script guessing passwords would make it. */
+async function attempt(url: string, email: string, password: string): Promise<number> {
+  const response = await fetch(`${url}/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "user-agent": "curl/8.5.0" },
+    body: JSON.stringify({ email, password, transport: "body" }),
+  });
+  return response.status;
+}
 
 /** Each shown event as "title" or "title [This session]", newest first. */
 const eventsShown = (list: Locator): Promise<string[]> =>
@@ -75,6 +92,53 @@ describe("recent activity", () => {
       "Signed out",
       "Account created",
     ]);
+    await context.close();
+  });
+
+  it("shows repeated wrong passwords as one counted row, and older events on request", async () => {
+    const app = await suite.start({ RATE_LIMIT_SIGN_IN: "1000" });
+    const context = await suite.openContext();
+    const page = await context.newPage();
+    const email = uniqueEmail();
+    await signUp(page, email);
+    // Four wrong passwords at once (below the back-off), 55 sign-ins elsewhere,
+    // then three more wrong ones a minute apart.
+    for (let i = 0; i < 4; i++) expect(await attempt(app.url, email, "guess")).toBe(401);
+    for (let i = 0; i < 55; i++) expect(await attempt(app.url, email, PASSWORD)).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) app.clock.advance(61_000);
+      expect(await attempt(app.url, email, "guess")).toBe(401);
+    }
+
+    await page.getByRole("link", { name: "Activity", exact: true }).click();
+    const list = activityList(page);
+    await list.getByRole("listitem").first().waitFor();
+    const newest = list.getByRole("listitem").first();
+    expect(await eventsShown(list)).toHaveLength(50);
+    expect((await eventsShown(list))[0]).toBe("3 failed sign-in attempts");
+    expect(await newest.getByText(/^From .+ to .+$/).isVisible()).toBe(true);
+    expect(await newest.getByText("Last from curl").isVisible()).toBe(true);
+    const [first, last] = await newest
+      .locator(".activity-span time")
+      .evaluateAll((times) => times.map((time) => time.getAttribute("datetime")));
+    expect(Date.parse(first ?? "")).toBeLessThanOrEqual(Date.parse(last ?? ""));
+    expect(last).toBe(await newest.locator(".activity-time").getAttribute("datetime"));
+
+    // From the keyboard: the button keeps the focus while it loads, then the end says so.
+    const older = page.getByRole("button", { name: "Show older" });
+    await older.press("Enter");
+    await list.getByText("Account created").waitFor();
+    const shown = await eventsShown(list);
+    expect(shown).toHaveLength(58);
+    expect(shown.slice(-2)).toEqual([
+      "4 failed sign-in attempts",
+      "Account created [This session]",
+    ]);
+    const atOnce = list.getByRole("listitem").nth(-2);
+    expect(await atOnce.getByText(/^All at .+$/).isVisible()).toBe(true);
+    expect(shown.filter((title) => title === "Signed in")).toHaveLength(55);
+    await expect.poll(() => focused(page)).toBe("p: No older events.");
+    expect(await older.count()).toBe(0);
     await context.close();
   });
 });

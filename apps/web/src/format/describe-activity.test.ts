@@ -8,8 +8,12 @@ import {
   visibleActivity,
 } from "./describe-activity.ts";
 
-const event = (type: string, sessionId: string | null = null, userAgent: string | null = null) =>
-  ({ type, sessionId, userAgent }) satisfies ActivityEvent;
+const event = (
+  type: string,
+  sessionId: string | null = null,
+  userAgent: string | null = null,
+  count = 1,
+) => ({ type, sessionId, userAgent, count }) satisfies ActivityEvent;
 
 describe("describeActivity", () => {
   it("says every event type in plain words", () => {
@@ -73,6 +77,25 @@ describe("describeActivity", () => {
   it("still says something for an event type this app does not know yet", () => {
     expect(describeActivity("passkey_added")).toEqual({ title: "Security event", tone: "routine" });
     expect(describeActivity("toString").title).toBe("Security event");
+    expect(describeActivity("passkey_added", undefined, 3).title).toBe("3 security events");
+  });
+
+  it("says how many events a folded row stands for, keeping its detail and tone", () => {
+    expect(describeActivity("login_failed", undefined, 12)).toEqual({
+      title: "12 failed sign-in attempts",
+      detail: "Someone tried to sign in with the wrong password.",
+      tone: "notice",
+    });
+    expect(describeActivity("login_throttled", undefined, 99).title).toBe(
+      "99 sign-in attempts refused while paused",
+    );
+    expect(describeActivity("refresh", undefined, 4).title).toBe("Session refreshed 4 times");
+    // A type the server does not fold today still reads right if it ever does.
+    expect(describeActivity("logout", undefined, 2).title).toBe("Signed out (2 times)");
+    // One event reads as before.
+    expect(describeActivity("login_failed", undefined, 1)).toEqual(
+      describeActivity("login_failed"),
+    );
   });
 });
 
@@ -105,21 +128,21 @@ describe("isFromSession", () => {
 
 describe("visibleActivity", () => {
   const events = [
-    event("refresh", "s1"),
+    event("refresh", "s1", null, 5),
     event("login_succeeded", "s1"),
     event("refresh", "s0"),
-    event("login_failed"),
+    event("login_failed", null, null, 3),
   ];
 
-  it("hides session refreshes and counts them", () => {
+  it("hides session refreshes and counts them, every one a folded row stands for", () => {
     const { shown, refreshes } = visibleActivity(events, false);
     expect(shown.map((e) => e.type)).toEqual(["login_succeeded", "login_failed"]);
-    expect(refreshes).toBe(2);
+    expect(refreshes).toBe(6);
   });
 
   it("shows everything, in the same order, when asked", () => {
     const { shown, refreshes } = visibleActivity(events, true);
     expect(shown).toEqual(events);
-    expect(refreshes).toBe(2);
+    expect(refreshes).toBe(6);
   });
 });

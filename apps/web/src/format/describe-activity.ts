@@ -15,6 +15,8 @@ export interface ActivityEvent {
   type: string;
   sessionId: string | null;
   userAgent: string | null;
+  /** How many events the row stands for: repeated ones come folded into one row. */
+  count: number;
 }
 
 const DESCRIPTIONS: Record<AuditEventType, ActivityDescription> = {
@@ -57,14 +59,32 @@ const DESCRIPTIONS: Record<AuditEventType, ActivityDescription> = {
 
 const isKnownType = (type: string): type is AuditEventType => Object.hasOwn(DESCRIPTIONS, type);
 
+/** Titles for a row that stands for `n` events, for the types the server folds. */
+const COUNTED_TITLES: Partial<Record<AuditEventType, (n: number) => string>> = {
+  login_failed: (n) => `${n} failed sign-in attempts`,
+  login_throttled: (n) => `${n} sign-in attempts refused while paused`,
+  refresh: (n) => `Session refreshed ${n} times`,
+};
+
 /**
  * A security event in plain words. `endedDevice` names the device whose
  * session the event ended ("Firefox on Windows"), when it is known: a device
- * signed out from elsewhere, or a session ended for a reused token.
+ * signed out from elsewhere, or a session ended for a reused token. `count`
+ * is how many events the row stands for ("12 failed sign-in attempts").
  */
-export function describeActivity(type: string, endedDevice?: string): ActivityDescription {
+export function describeActivity(
+  type: string,
+  endedDevice?: string,
+  count = 1,
+): ActivityDescription {
   // A server newer than this app may know more kinds of event.
-  if (!isKnownType(type)) return { title: "Security event", tone: "routine" };
+  if (!isKnownType(type))
+    return { title: count > 1 ? `${count} security events` : "Security event", tone: "routine" };
+  if (count > 1) {
+    const counted = COUNTED_TITLES[type];
+    const { title, ...rest } = DESCRIPTIONS[type];
+    return { ...rest, title: counted ? counted(count) : `${title} (${count} times)` };
+  }
   const description = DESCRIPTIONS[type];
   if (!endedDevice) return description;
   if (type === "session_revoked") return { ...description, detail: `Signed out: ${endedDevice}.` };
@@ -95,13 +115,16 @@ export const isFromSession = (event: ActivityEvent, sessionId: string | undefine
 
 /**
  * Session refreshes happen on every page load and every few minutes of use:
- * they are hidden unless asked for, and counted so the toggle can say how many.
+ * they are hidden unless asked for, and counted (every one a row stands for)
+ * so the toggle can say how many.
  */
 export function visibleActivity<E extends ActivityEvent>(
   events: readonly E[],
   showRefreshes: boolean,
 ): { shown: E[]; refreshes: number } {
-  const refreshes = events.filter((event) => event.type === "refresh").length;
+  const refreshes = events
+    .filter((event) => event.type === "refresh")
+    .reduce((sum, event) => sum + event.count, 0);
   const shown = showRefreshes ? [...events] : events.filter((event) => event.type !== "refresh");
   return { shown, refreshes };
 }

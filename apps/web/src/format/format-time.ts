@@ -20,6 +20,20 @@ export function formatRelative(iso: string, nowMs: number): string {
 }
 
 export const formatDateTime = (iso: string): string => absolute.format(new Date(iso));
+
+const timeOnly = new Intl.DateTimeFormat("en", { timeStyle: "short" });
+
+/**
+ * The ends of a span of time, for a row that stands for several events: the
+ * last without its date when both fall on one day ("Jan 3, 2026, 10:02 AM" to
+ * "10:31 AM"); `to` is undefined when both read the same.
+ */
+export function formatDateTimeSpan(fromIso: string, toIso: string): { from: string; to?: string } {
+  const [from, to] = [new Date(fromIso), new Date(toIso)];
+  const start = absolute.format(from);
+  const end = from.toDateString() === to.toDateString() ? timeOnly.format(to) : absolute.format(to);
+  return start === absolute.format(to) ? { from: start } : { from: start, to: end };
+}
 export const formatDate = (iso: string): string => dateOnly.format(new Date(iso));
 export const formatClock = (epochSeconds: number): string =>
   clock.format(new Date(epochSeconds * 1000));

@@ -1,9 +1,19 @@
 import type { Clock } from "../clock.ts";
-import type { AuditEventType } from "../contracts/outputs.ts";
+import type { AuditListInput } from "../contracts/inputs.ts";
+import type { AuditEvent, AuditEventType } from "../contracts/outputs.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { AuditStore } from "../storage.ts";
+import { foldInstructionFor } from "./fold-rules.ts";
 
-/** Writes security events (who, which session, from where, when) for the user and for operators. */
+/** How many events `list` answers when the caller does not say. */
+export const AUDIT_LIST_DEFAULT_LIMIT = 50;
+
+/**
+ * Writes security events (who, which session, from where, when) for the user
+ * and for operators, folding repeated ones so that a flood of them cannot
+ * bury the events that matter (fold-rules.ts), and reads them back a page at
+ * a time.
+ */
 export class AuditTrail {
   constructor(
     private readonly store: AuditStore,
@@ -15,13 +25,37 @@ export class AuditTrail {
     subject: { userId: string | null; sessionId?: string | null },
     meta: RequestMeta,
   ): Promise<void> {
-    return this.store.append({
+    const at = this.clock.now();
+    const event = {
       type,
-      at: this.clock.now(),
+      at,
       userId: subject.userId,
       sessionId: subject.sessionId ?? null,
       ip: meta.ip,
       userAgent: meta.userAgent,
+    };
+    // Events of no account (an unknown email) are shown to no one and counted
+    // against no account's cap: they stay one row each, for operators.
+    const fold = subject.userId === null ? undefined : foldInstructionFor(type, at);
+    return this.store.append(event, fold);
+  }
+
+  /** The user's events, newest first, in the wire shape. */
+  async list(userId: string, options: NonNullable<AuditListInput> = {}): Promise<AuditEvent[]> {
+    const rows = await this.store.listForUser(userId, {
+      limit: options.limit ?? AUDIT_LIST_DEFAULT_LIMIT,
+      before: options.before,
+      types: options.types,
     });
+    return rows.map((row) => ({
+      id: row.id,
+      type: row.type,
+      at: new Date(row.at).toISOString(),
+      firstAt: new Date(row.firstAt).toISOString(),
+      count: row.count,
+      sessionId: row.sessionId,
+      ip: row.ip,
+      userAgent: row.userAgent,
+    }));
   }
 }

@@ -1,0 +1,46 @@
+import { AUDIT_EVENT_TYPES, type AuditEventType } from "../contracts/outputs.ts";
+import type { FoldInstruction } from "../storage.ts";
+
+/** How long one folded row may run, from its first event: then a new row starts. */
+export const AUDIT_FOLD_WINDOW_MS = 60 * 60 * 1000;
+
+/**
+ * The most rows of foldable types one account adds per hour. Past it, such an
+ * event folds into the account's latest row of its type, so someone who can
+ * make an account's events (guessing its password) cannot fill the log with
+ * them however they interleave them; other events are always written.
+ */
+export const AUDIT_ROWS_PER_HOUR = 100;
+
+/** Repeated sign-in failures, which anyone can cause, fold into one row per run. */
+const FAILURES = ["login_failed", "login_throttled"] as const satisfies AuditEventType[];
+
+/** Routine refreshes fold into one row per session and hour. */
+const ROUTINE = ["refresh"] as const satisfies AuditEventType[];
+
+/** The only event types ever folded; sign-ins, sign-outs and changes always get a row of their own. */
+export const FOLDABLE_AUDIT_TYPES: readonly AuditEventType[] = [...FAILURES, ...ROUTINE];
+
+/**
+ * What ends a run of failures: any event that is not a failure, such as a
+ * sign-in, a refresh or a password change, so the failures before and after
+ * it are told apart. A wrong password and a throttled attempt do not end each
+ * other's runs: an attacker alternating them would otherwise add two rows per
+ * attempt and could still push a sign-in off the page.
+ */
+const FAILURE_RUN_BREAKERS = AUDIT_EVENT_TYPES.filter(
+  (type) => !(FAILURES as readonly AuditEventType[]).includes(type),
+);
+
+/** How an event of `type` at `now` is folded, or undefined for a type that never is. */
+export function foldInstructionFor(type: AuditEventType, now: number): FoldInstruction | undefined {
+  const since = now - AUDIT_FOLD_WINDOW_MS;
+  const cap = { types: FOLDABLE_AUDIT_TYPES, since, rows: AUDIT_ROWS_PER_HOUR };
+  if ((FAILURES as readonly AuditEventType[]).includes(type)) {
+    return { sameSession: false, since, breakers: FAILURE_RUN_BREAKERS, cap };
+  }
+  if ((ROUTINE as readonly AuditEventType[]).includes(type)) {
+    return { sameSession: true, since, breakers: [], cap };
+  }
+  return undefined;
+}
