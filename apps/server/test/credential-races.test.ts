@@ -4,7 +4,11 @@ import { authCodeOf, PASSWORD, signedUp, startTestServer } from "./support/test-
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-/** Logins with `password` fired one after another while `change` runs; answers the sessions they got. */
+/**
+ * Logins with `password` fired one after another; `change` starts as soon as
+ * the first of them has answered, so some logins finish before it and others
+ * are still verifying while it commits. Answers the logins that got a session.
+ */
 async function loginsDuring(
   server: Server,
   email: string,
@@ -13,13 +17,15 @@ async function loginsDuring(
   count = 12,
 ) {
   const logins: Array<ReturnType<typeof rawCall>> = [];
-  const changed = (async () => {
-    // Let a few logins get going first, so the change lands in the middle of the burst.
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await change();
-  })();
+  let firstAnswered!: () => void;
+  const first = new Promise<void>((resolve) => {
+    firstAnswered = resolve;
+  });
+  const changed = first.then(change);
   for (let i = 0; i < count; i++) {
-    logins.push(rawCall(server.url, "auth.login", { email, password, transport: "body" }));
+    const login = rawCall(server.url, "auth.login", { email, password, transport: "body" });
+    void login.then(() => firstAnswered());
+    logins.push(login);
     await new Promise((resolve) => setTimeout(resolve, 3));
   }
   await changed;

@@ -68,6 +68,15 @@ export interface SessionRecord {
   ip: string | null;
   /** RFC 7638 thumbprint of the DPoP key its refresh tokens are bound to (RFC 9449), or null for bearer. */
   dpopJkt: string | null;
+  /** The session's refresh-token chain: O(1) whatever the number of rotations. */
+  refreshHash: string | null;
+  /** The token the current one replaced, and when (for the grace window). */
+  parentHash: string | null;
+  rotatedAt: number | null;
+  /** The current token sealed for the parent (successor-seal.ts); erased once the window is over. */
+  parentSeal: string | null;
+  /** The binding of the client that rotated the parent (client-binding.ts). */
+  rotatedBy: string | null;
 }
 
 export type RevokeReason =
@@ -78,39 +87,16 @@ export type RevokeReason =
   | "refresh_reused"
   | "account_disabled";
 
-/** A refresh token as stored: never the token itself, only its SHA-256. */
-export interface StoredRefreshToken {
-  tokenHash: string;
-  sessionId: string;
-  parentHash: string | null;
-  issuedAt: number;
-  expiresAt: number;
-}
-
-/** A stored refresh token's state, as rotation reads it to decide (see rotate-refresh-token.ts). */
-export interface RefreshTokenState extends StoredRefreshToken {
-  usedAt: number | null;
-  replacedByHash: string | null;
-  successorSealed: string | null;
-  rotatedBy: string | null;
-}
-
-/** What a presented refresh token hash leads to: the token, its session and, once spent, its successor. */
-export interface RefreshTokenLookup {
-  token: RefreshTokenState;
-  session: SessionRecord;
-  successor: RefreshTokenState | undefined;
-}
-
 /**
- * The writes of one rotation, applied only if the presented token is still
- * unused and its session live (compare-and-set on `used_at`).
+ * The writes of one rotation, applied only if the presented token is still the
+ * session's current one and the session is live (compare-and-set on
+ * `refreshHash`): the presented token becomes the parent, the successor the
+ * current token.
  */
 export interface RotationWrite {
+  sessionId: string;
   presentedHash: string;
-  /** The presented token's parent, whose seal is erased: its successor is spent now. */
-  presentedParentHash: string | null;
-  successor: StoredRefreshToken;
+  successorHash: string;
   /** The successor sealed for the presented token (successor-seal.ts). */
   sealedSuccessor: string;
   /** The rotating client's binding (client-binding.ts). */
@@ -124,14 +110,13 @@ export interface RotationWrite {
 
 export interface SessionStore {
   /**
-   * Creates the session, its first refresh token and its audit event in one
-   * atomic unit, only if the user is still enabled and at `credentialVersion`
-   * (a password change or a disable committed while the login was verifying
-   * answers `"credential_changed"` and writes nothing).
+   * Creates the session (with its first refresh token's hash) and its audit
+   * event in one atomic unit, only if the user is still enabled and at
+   * `credentialVersion` (a password change or a disable committed while the
+   * login was verifying answers `"credential_changed"` and writes nothing).
    */
   create(
     session: SessionRecord,
-    firstToken: StoredRefreshToken,
     guard: { credentialVersion: number },
     audit: AuditRecord,
   ): Promise<"created" | "credential_changed">;
@@ -147,20 +132,15 @@ export interface SessionStore {
     now: number,
     exceptSessionId?: string,
   ): Promise<string[]>;
-  /** The token with this hash, its session and its successor; undefined for a token never stored (or purged). */
-  findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup | undefined>;
   /**
-   * Compare-and-set: marks the presented token used (linked to and sealing
-   * its successor, recording who rotated it), stores the successor, touches
-   * the session and erases the presented token's parent's seal, all in one
-   * atomic unit and only if the presented token is still unused and its
-   * session not revoked. `"lost"` means a concurrent request got there first.
+   * Compare-and-set: if the presented token is still the current one of a
+   * live session, it becomes the parent (with the successor's seal and who
+   * rotated it), the successor becomes current and the session is touched,
+   * in one atomic step. `"lost"` means a concurrent request got there first.
    */
   rotate(write: RotationWrite): Promise<"rotated" | "lost">;
-  /** Erases the seals of tokens spent before `before` (past the grace window); answers how many. */
+  /** Erases the seals of parents spent before `before` (past the grace window); answers how many. */
   eraseSealsBefore(before: number): Promise<number>;
-  /** Finds the session a refresh token belongs to (for logout by refresh token). */
-  findByRefreshTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
   /**
    * Session revocations committed after `cursor`, by this or any other process
    * sharing the database. Synchronous and cheap when nothing changed, because

@@ -27,6 +27,13 @@ export const users = sqliteTable("users", {
   credentialVersion: integer("credential_version").notNull().default(0),
 });
 
+/**
+ * A session ("device") and its refresh-token chain, in one row whatever the
+ * number of rotations. A refresh token is never stored, only the SHA-256 of
+ * the current one and of its parent; any other well-signed token of the
+ * session is a spent one (every token the session ever issued was signed for
+ * it), so reuse is recognised without a row per spent token.
+ */
 export const sessions = sqliteTable(
   "sessions",
   {
@@ -45,46 +52,28 @@ export const sessions = sqliteTable(
     ip: text("ip"),
     /** RFC 7638 thumbprint of the DPoP key the session's refresh tokens are bound to (RFC 9449), if any. */
     dpopJkt: text("dpop_jkt"),
+    /** SHA-256 of the current refresh token: the compare-and-set key of a rotation (set by every insert). */
+    refreshHash: text("refresh_hash"),
+    /** SHA-256 of the token the current one replaced, for the grace window. */
+    parentHash: text("parent_hash"),
+    /** When the parent was spent (the current token was issued). */
+    rotatedAt: integer("rotated_at"),
+    /**
+     * The current token, sealed under a key derived from the parent token and
+     * a server secret, so the parent can yield the same successor in the grace
+     * window. Erased within seconds of the window's end; replaced at each rotation.
+     */
+    parentSeal: text("parent_seal"),
+    /** Who rotated the parent (a hash of its user agent and network): only that client gets the grace answer. */
+    rotatedBy: text("rotated_by"),
   },
   (table) => [
     index("sessions_user_id_idx").on(table.userId),
     index("sessions_idle_expires_at_idx").on(table.idleExpiresAt),
-  ],
-);
-
-/**
- * One row per refresh token ever issued, chained parent → successor for reuse
- * detection. The token itself is never stored, nor its `jti` (the token's 256
- * random bits): only the SHA-256 of the whole token, which is also how a
- * presented token is looked up.
- */
-export const refreshTokens = sqliteTable(
-  "refresh_tokens",
-  {
-    tokenHash: text("token_hash").primaryKey(),
-    sessionId: text("session_id")
-      .notNull()
-      .references(() => sessions.id, { onDelete: "cascade" }),
-    parentHash: text("parent_hash"),
-    issuedAt: integer("issued_at").notNull(),
-    expiresAt: integer("expires_at").notNull(),
-    usedAt: integer("used_at"),
-    replacedByHash: text("replaced_by_hash"),
-    /**
-     * The successor, encrypted under a key derived from this token and a server
-     * secret; lets the parent yield the same successor in the grace window.
-     * Erased once the window has passed or the successor rotates.
-     */
-    successorSealed: text("successor_sealed"),
-    /** Who rotated this token (a hash of its user agent and network): only that client gets the grace answer. */
-    rotatedBy: text("rotated_by"),
-  },
-  (table) => [
-    index("refresh_tokens_session_id_idx").on(table.sessionId),
-    // The seal sweep reads only rows still holding a seal.
-    index("refresh_tokens_sealed_used_at_idx")
-      .on(table.usedAt)
-      .where(sql`${table.successorSealed} IS NOT NULL`),
+    // The seal sweep reads only sessions still holding a seal.
+    index("sessions_sealed_rotated_at_idx")
+      .on(table.rotatedAt)
+      .where(sql`${table.parentSeal} IS NOT NULL`),
   ],
 );
 

@@ -1,9 +1,29 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hashToken, ManualClock, REFRESH_TOKEN, signToken } from "@sesame/auth";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../src/index.ts";
+import {
+  authOn,
+  codeOf,
+  freshDatabaseFile,
+  META,
+  openStorage,
+  testKeyRing,
+} from "./support/fixtures.ts";
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const DRIZZLE_KIT = join(PACKAGE_DIR, "node_modules", ".bin", "drizzle-kit");
@@ -33,6 +53,52 @@ describe("the committed migrations", () => {
       expect(readdirSync(out).sort()).toEqual(before);
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("upgrading a database made by the first release", () => {
+  it("keeps every session: its unused refresh token rotates, its spent one is reuse", async () => {
+    const file = freshDatabaseFile();
+    // The first release's schema, with a session whose chain is RT0 (spent) → RT1 (current).
+    const first = mkdtempSync(join(tmpdir(), "sesame-first-release-"));
+    try {
+      cpSync(join(PACKAGE_DIR, "drizzle", "0000_init.sql"), join(first, "0000_init.sql"));
+      mkdirSync(join(first, "meta"));
+      const journal = JSON.parse(
+        readFileSync(join(PACKAGE_DIR, "drizzle", "meta", "_journal.json"), "utf8"),
+      );
+      journal.entries = journal.entries.slice(0, 1);
+      writeFileSync(join(first, "meta", "_journal.json"), JSON.stringify(journal));
+      const old = openDatabase(file);
+      migrate(drizzle({ client: old }), { migrationsFolder: first });
+      const now = Date.now();
+      const keys = await testKeyRing();
+      const config = { issuer: "https://id.example.test", audience: "sesame" };
+      const subject = { userId: "u1", sessionId: "s1" };
+      const mint = (jti: string) =>
+        signToken(REFRESH_TOKEN, keys, config, subject, jti, now / 1000, now / 1000 + 3600);
+      const [rt0, rt1] = [await mint("a".repeat(43)), await mint("b".repeat(43))];
+      old.exec(
+        `INSERT INTO users VALUES ('u1', 'old@example.com', null, 'user', 'x', ${now}, ${now}, null)`,
+      );
+      old.exec(
+        `INSERT INTO sessions VALUES ('s1', 'u1', ${now}, ${now}, ${now + 3_600_000}, ${now + 7_200_000}, null, null, 'ua', '203.0.113.7')`,
+      );
+      const insert = old.prepare(
+        "INSERT INTO refresh_tokens VALUES (?, 's1', ?, ?, ?, ?, ?, null)",
+      );
+      insert.run(hashToken(rt0), null, now - 1000, now + 3_600_000, now - 500, hashToken(rt1));
+      insert.run(hashToken(rt1), hashToken(rt0), now - 500, now + 3_600_000, null, null);
+      old.close();
+
+      const storage = openStorage(file);
+      const { auth, clock } = await authOn(storage, new ManualClock(now + 20_000));
+      clock.advance(0);
+      expect(await codeOf(auth.refresh(rt1, META))).toBe("ok");
+      expect(await codeOf(auth.refresh(rt0, META))).toBe("REFRESH_REUSED");
+    } finally {
+      rmSync(first, { recursive: true, force: true });
     }
   });
 });

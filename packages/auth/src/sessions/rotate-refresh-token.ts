@@ -3,7 +3,7 @@ import type { AuthDeps } from "../auth-deps.ts";
 import { toEpochSeconds } from "../clock.ts";
 import { AuthError } from "../contracts/auth-error.ts";
 import type { RequestMeta } from "../request-meta.ts";
-import type { RefreshTokenLookup, SessionRecord } from "../storage.ts";
+import type { SessionRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";
 import { clientBinding } from "./client-binding.ts";
 import type { IssuedTokens } from "./issued-tokens.ts";
@@ -11,8 +11,8 @@ import { decideRotation } from "./rotation-decision.ts";
 
 /**
  * Exchanges a refresh token for a new pair (RFC 9700 §4.14.2, rotation with
- * reuse detection). The core reads the token's state, decides
- * (rotation-decision.ts) and acts through storage primitives:
+ * reuse detection). The core reads the session the token was signed for,
+ * decides (rotation-decision.ts) and acts through storage primitives:
  * - current → a compare-and-set rotation; losing the race to a parallel
  *   request means the token is now spent, so the decision is taken again;
  * - grace → the same successor, opened from its seal; nothing is written;
@@ -37,26 +37,26 @@ export async function rotateRefreshToken(
   const presentedHash = hashToken(presented);
   const binding = clientBinding(meta);
 
-  let lookup = await findLive(deps, presentedHash, sessionId, userId, now);
-  await assertDpop(deps, lookup.session, meta);
+  let session = await findLive(deps, sessionId, userId, now);
+  await assertDpop(deps, session, meta);
   for (let attempt = 0; ; attempt++) {
-    const decision = decideRotation(lookup, now, config.refreshReuseGrace * 1000, binding);
+    const decision = decideRotation(
+      session,
+      presentedHash,
+      now,
+      config.refreshReuseGrace * 1000,
+      binding,
+    );
     if (decision.kind === "rotate") {
       const idleExpiresAt = Math.min(
         now + config.sessionIdleTtl * 1000,
-        lookup.session.absoluteExpiresAt,
+        session.absoluteExpiresAt,
       );
       const successor = await deps.refreshTokens.issue({ userId, sessionId }, now, idleExpiresAt);
       const written = await storage.sessions.rotate({
+        sessionId,
         presentedHash,
-        presentedParentHash: lookup.token.parentHash,
-        successor: {
-          tokenHash: hashToken(successor),
-          sessionId,
-          parentHash: presentedHash,
-          issuedAt: now,
-          expiresAt: idleExpiresAt,
-        },
+        successorHash: hashToken(successor),
         sealedSuccessor: deps.successorSeal.seal(presented, successor),
         rotatedBy: binding,
         now,
@@ -64,18 +64,17 @@ export async function rotateRefreshToken(
         ip: meta.ip,
         userAgent: meta.userAgent,
       });
-      if (written === "rotated")
-        return issuePair(deps, lookup.session, successor, idleExpiresAt, meta);
+      if (written === "rotated") return issuePair(deps, session, successor, idleExpiresAt, meta);
       // A parallel request rotated it first (or the session ended): read again and decide again.
       if (attempt > 0) throw new AuthError("REFRESH_INVALID");
-      lookup = await findLive(deps, presentedHash, sessionId, userId, now);
+      session = await findLive(deps, sessionId, userId, now);
       continue;
     }
     if (decision.kind === "grace") {
       const same = deps.successorSeal.open(presented, decision.sealedSuccessor);
       // Sealed under another server secret: not theft, but the same successor cannot be given.
       if (!same) throw new AuthError("REFRESH_INVALID");
-      return issuePair(deps, lookup.session, same, decision.successorExpiresAt, meta);
+      return issuePair(deps, session, same, decision.successorExpiresAt, meta);
     }
     await storage.sessions.revoke(sessionId, userId, "refresh_reused", now);
     await deps.audit.record("refresh_reuse_detected", { userId, sessionId }, meta);
@@ -83,20 +82,17 @@ export async function rotateRefreshToken(
   }
 }
 
-/** The presented token's state; only a token of a live session of its claimed subject goes on. */
+/** The session the token was signed for; only a live session of its claimed subject goes on. */
 async function findLive(
   deps: AuthDeps,
-  presentedHash: string,
   sessionId: string,
   userId: string,
   now: number,
-): Promise<RefreshTokenLookup> {
-  const lookup = await deps.storage.sessions.findRefreshToken(presentedHash);
-  if (!lookup || lookup.session.id !== sessionId || lookup.session.userId !== userId) {
-    throw new AuthError("REFRESH_INVALID");
-  }
-  throwIfDead(lookup.session, now);
-  return lookup;
+): Promise<SessionRecord> {
+  const session = await deps.storage.sessions.findById(sessionId);
+  if (!session || session.userId !== userId) throw new AuthError("REFRESH_INVALID");
+  throwIfDead(session, now);
+  return session;
 }
 
 /** RFC 9449 §5: a refresh token bound to a key is usable only with a fresh proof for that key. */

@@ -1,42 +1,45 @@
-import type { RefreshTokenLookup } from "../storage.ts";
+import type { SessionRecord } from "../storage.ts";
 
 export type RotationDecision =
-  /** The presented token is current: rotate it (compare-and-set on `used_at`). */
+  /** The presented token is the current one: rotate it (compare-and-set on the current hash). */
   | { kind: "rotate" }
-  /** Its immediate parent, from the client that rotated it, in the window: the same successor. */
+  /** Its parent, from the client that rotated it, in the window: the same successor. */
   | { kind: "grace"; sealedSuccessor: string; successorExpiresAt: number }
-  /** Anything else already spent: theft. The session is revoked. */
+  /** Any other token of the session: already spent, so theft. The session is revoked. */
   | { kind: "reuse" };
 
 /**
  * The rotation rule (DESIGN.md "Tokens", RFC 9700 §4.14.2), decided here once
- * for every storage backend, on what the backend read. A spent token is
- * forgiven only when all of these hold: its successor is still unused (it is
- * the immediate parent of the current token), the grace window has not
- * passed, its seal is still there, and the request comes from the client that
- * made the rotation (`binding`, client-binding.ts). A thief replaying a spent
- * parent from anywhere else inside the window revokes the session instead of
- * riding the victim's chain.
+ * for every storage backend, on the session as the backend read it. The
+ * presented token is well signed for this session (checked before), so it is
+ * one the session issued: the current one, its parent, or an older spent one.
+ * The parent is forgiven only inside the grace window, while its seal is
+ * still there, and for the client that made the rotation (`binding`,
+ * client-binding.ts): a thief replaying it from anywhere else revokes the
+ * session instead of riding the victim's chain.
  */
 export function decideRotation(
-  lookup: RefreshTokenLookup,
+  session: SessionRecord,
+  presentedHash: string,
   now: number,
   graceMs: number,
   binding: string,
 ): RotationDecision {
-  const { token, successor } = lookup;
-  if (token.usedAt === null) return { kind: "rotate" };
+  if (session.refreshHash !== null && presentedHash === session.refreshHash) {
+    return { kind: "rotate" };
+  }
   if (
-    successor !== undefined &&
-    successor.usedAt === null &&
-    token.successorSealed !== null &&
-    now - token.usedAt <= graceMs &&
-    token.rotatedBy === binding
+    presentedHash === session.parentHash &&
+    session.parentSeal !== null &&
+    session.rotatedAt !== null &&
+    now - session.rotatedAt <= graceMs &&
+    session.rotatedBy === binding
   ) {
+    // The current token was issued with the session's idle expiry of that moment, which only a rotation moves.
     return {
       kind: "grace",
-      sealedSuccessor: token.successorSealed,
-      successorExpiresAt: successor.expiresAt,
+      sealedSuccessor: session.parentSeal,
+      successorExpiresAt: session.idleExpiresAt,
     };
   }
   return { kind: "reuse" };

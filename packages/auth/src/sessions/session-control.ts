@@ -4,7 +4,6 @@ import { AuthError } from "../contracts/auth-error.ts";
 import type { Session } from "../contracts/outputs.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { RevokeReason } from "../storage.ts";
-import { hashToken } from "../tokens/token-hash.ts";
 
 /** What a signed-in user can do with their sessions ("devices"). */
 export class SessionControl {
@@ -51,8 +50,8 @@ export class SessionControl {
 
   /**
    * Logout by refresh token (a browser whose access token is gone). Any token
-   * of the session's chain identifies it, even a spent one: ending a session
-   * is never harmful. Idempotent for a session that has already ended (its
+   * of the session's chain identifies it, even a spent one (each is signed
+   * for its session): ending a session is never harmful. Idempotent for a session that has already ended (its
    * token expired, was revoked, or was purged), but a token that is not one of
    * our refresh tokens is `REFRESH_INVALID`: a client holding a truncated or
    * wrong token must not believe the device is signed out.
@@ -63,10 +62,8 @@ export class SessionControl {
       if (verified.failure === "expired") return;
       throw new AuthError("REFRESH_INVALID");
     }
-    const session = await this.deps.storage.sessions.findByRefreshTokenHash(
-      hashToken(refreshToken),
-    );
-    if (!session || session.revokedAt !== null) return;
+    const session = await this.deps.storage.sessions.findById(verified.claims.sid);
+    if (!session || session.userId !== verified.claims.sub || session.revokedAt !== null) return;
     await this.logout(session.userId, session.id, meta);
   }
 

@@ -1,64 +1,56 @@
 import { describe, expect, it } from "vitest";
-import {
-  decideRotation,
-  type RefreshTokenLookup,
-  type RefreshTokenState,
-} from "../../src/index.ts";
+import { decideRotation, type SessionRecord } from "../../src/index.ts";
 
 const NOW = Date.UTC(2026, 11, 1);
 const GRACE = 10_000;
 
-function token(overrides: Partial<RefreshTokenState> = {}): RefreshTokenState {
+function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
-    tokenHash: "h0",
-    sessionId: "s",
-    parentHash: null,
-    issuedAt: NOW - 60_000,
-    expiresAt: NOW + 60_000,
-    usedAt: null,
-    replacedByHash: null,
-    successorSealed: null,
-    rotatedBy: null,
+    id: "s",
+    userId: "u",
+    createdAt: NOW - 60_000,
+    lastUsedAt: NOW - 2_000,
+    idleExpiresAt: NOW + 60_000,
+    absoluteExpiresAt: NOW + 120_000,
+    revokedAt: null,
+    revokeReason: null,
+    userAgent: null,
+    ip: null,
+    dpopJkt: null,
+    refreshHash: "h1",
+    parentHash: "h0",
+    rotatedAt: NOW - 2_000,
+    parentSeal: "seal",
+    rotatedBy: "me",
     ...overrides,
   };
 }
 
-function lookup(presented: RefreshTokenState, successor?: RefreshTokenState): RefreshTokenLookup {
-  return { token: presented, successor, session: {} as RefreshTokenLookup["session"] };
-}
-
-const spentParent = token({
-  usedAt: NOW - 2_000,
-  replacedByHash: "h1",
-  successorSealed: "seal",
-  rotatedBy: "me",
-});
-const liveChild = token({ tokenHash: "h1", parentHash: "h0" });
-
 describe("decideRotation (the rule every backend shares)", () => {
-  it("an unused token rotates", () => {
-    expect(decideRotation(lookup(token()), NOW, GRACE, "me").kind).toBe("rotate");
+  it("the current token rotates", () => {
+    expect(decideRotation(session(), "h1", NOW, GRACE, "anyone").kind).toBe("rotate");
   });
 
-  it("the spent parent of an unused successor, in the window, from the rotating client: the same successor", () => {
-    expect(decideRotation(lookup(spentParent, liveChild), NOW, GRACE, "me")).toEqual({
+  it("the parent, in the window, from the rotating client: the same successor, expiring with the session's idle limit", () => {
+    expect(decideRotation(session(), "h0", NOW, GRACE, "me")).toEqual({
       kind: "grace",
       sealedSuccessor: "seal",
-      successorExpiresAt: liveChild.expiresAt,
+      successorExpiresAt: NOW + 60_000,
     });
   });
 
   it.each([
-    ["from another client", lookup(spentParent, liveChild), "thief"],
-    ["after the window", lookup({ ...spentParent, usedAt: NOW - GRACE - 1 }, liveChild), "me"],
+    ["the parent from another client", session(), "h0", "thief"],
+    ["the parent after the window", session({ rotatedAt: NOW - GRACE - 1 }), "h0", "me"],
+    ["the parent once its seal is erased", session({ parentSeal: null }), "h0", "me"],
+    ["an older token of the chain", session(), "h-older", "me"],
     [
-      "once the successor is spent too",
-      lookup(spentParent, { ...liveChild, usedAt: NOW - 1 }),
+      "any token of a session that never rotated but its first",
+      session({ parentHash: null }),
+      "h0",
       "me",
     ],
-    ["once its seal is erased", lookup({ ...spentParent, successorSealed: null }, liveChild), "me"],
-    ["with no successor on record", lookup(spentParent), "me"],
-  ])("a spent token %s is reuse", (_, found, binding) => {
-    expect(decideRotation(found, NOW, GRACE, binding).kind).toBe("reuse");
+  ])("%s is reuse", (_, found, presented, binding) => {
+    expect(decideRotation(found, presented, NOW, GRACE, binding).kind).toBe("reuse");
   });
 });

@@ -1,8 +1,8 @@
-import type { RefreshTokenState, RevokeReason, SessionRecord } from "@sesame/auth";
+import type { RevokeReason, SessionRecord } from "@sesame/auth";
 import { and, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import type { SqliteDatabase } from "../open-database.ts";
-import { refreshTokens, sessionRevocations, sessions, users } from "../schema.ts";
+import { sessionRevocations, sessions, users } from "../schema.ts";
 
 /**
  * The session store's statements, prepared once: building a Drizzle query
@@ -17,62 +17,37 @@ export function prepareSessionStatements(db: Db, sqlite: SqliteDatabase) {
       .from(sessions)
       .where(eq(sessions.id, p("id")))
       .prepare(),
-    tokenByHash: db
-      .select()
-      .from(refreshTokens)
-      .where(eq(refreshTokens.tokenHash, p("hash")))
-      .prepare(),
     credentialOf: db
       .select({ credentialVersion: users.credentialVersion, disabledAt: users.disabledAt })
       .from(users)
       .where(eq(users.id, p("id")))
       .prepare(),
-    /** The compare-and-set of a rotation: only an unused token of a live session. */
-    markTokenUsed: db
-      .update(refreshTokens)
-      .set({
-        usedAt: p("now") as never,
-        replacedByHash: p("successor") as never,
-        successorSealed: p("sealed") as never,
-        rotatedBy: p("rotatedBy") as never,
-      })
-      .where(
-        and(
-          eq(refreshTokens.tokenHash, p("hash")),
-          isNull(refreshTokens.usedAt),
-          sql`exists (select 1 from ${sessions} where ${sessions.id} = ${refreshTokens.sessionId} and ${sessions.revokedAt} is null)`,
-        ),
-      )
-      .prepare(),
-    eraseSeal: db
-      .update(refreshTokens)
-      .set({ successorSealed: null })
-      .where(eq(refreshTokens.tokenHash, p("hash")))
-      .prepare(),
-    eraseSealsBefore: db
-      .update(refreshTokens)
-      .set({ successorSealed: null })
-      .where(and(isNotNull(refreshTokens.successorSealed), lt(refreshTokens.usedAt, p("before"))))
-      .prepare(),
-    insertToken: db
-      .insert(refreshTokens)
-      .values({
-        tokenHash: p("tokenHash"),
-        sessionId: p("sessionId"),
-        parentHash: p("parentHash"),
-        issuedAt: p("issuedAt"),
-        expiresAt: p("expiresAt"),
-      })
-      .prepare(),
-    touchSession: db
+    /** The compare-and-set of a rotation: only the current token of a live session. */
+    rotate: db
       .update(sessions)
       .set({
+        parentHash: sql`${sessions.refreshHash}`,
+        refreshHash: p("successorHash") as never,
+        rotatedAt: p("now") as never,
+        parentSeal: p("sealedSuccessor") as never,
+        rotatedBy: p("rotatedBy") as never,
         lastUsedAt: p("now") as never,
         idleExpiresAt: p("idleExpiresAt") as never,
         ip: p("ip") as never,
         userAgent: p("userAgent") as never,
       })
-      .where(eq(sessions.id, p("id")))
+      .where(
+        and(
+          eq(sessions.id, p("sessionId")),
+          eq(sessions.refreshHash, p("presentedHash")),
+          isNull(sessions.revokedAt),
+        ),
+      )
+      .prepare(),
+    eraseSealsBefore: db
+      .update(sessions)
+      .set({ parentSeal: null })
+      .where(and(isNotNull(sessions.parentSeal), lt(sessions.rotatedAt, p("before"))))
       .prepare(),
     insertSession: db
       .insert(sessions)
@@ -88,6 +63,11 @@ export function prepareSessionStatements(db: Db, sqlite: SqliteDatabase) {
         userAgent: p("userAgent"),
         ip: p("ip"),
         dpopJkt: p("dpopJkt"),
+        refreshHash: p("refreshHash"),
+        parentHash: p("parentHash"),
+        rotatedAt: p("rotatedAt"),
+        parentSeal: p("parentSeal"),
+        rotatedBy: p("rotatedBy"),
       })
       .prepare(),
     dataVersion: sqlite.prepare("PRAGMA data_version").pluck(),
@@ -106,5 +86,3 @@ export const toSessionRecord = (row: typeof sessions.$inferSelect): SessionRecor
   ...row,
   revokeReason: row.revokeReason as RevokeReason | null,
 });
-
-export const toTokenState = (row: typeof refreshTokens.$inferSelect): RefreshTokenState => row;

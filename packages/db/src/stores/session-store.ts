@@ -1,12 +1,10 @@
 import type {
   AuditRecord,
-  RefreshTokenLookup,
   RevocationBatch,
   RevokeReason,
   RotationWrite,
   SessionRecord,
   SessionStore,
-  StoredRefreshToken,
 } from "@sesame/auth";
 import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
@@ -15,7 +13,7 @@ import { sessionRevocations, sessions } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
 import { prepareAuditInsert } from "./audit-insert.ts";
 import type { SessionRevocations } from "./session-revocations.ts";
-import { prepareSessionStatements, toSessionRecord, toTokenState } from "./session-statements.ts";
+import { prepareSessionStatements, toSessionRecord } from "./session-statements.ts";
 
 export class SqliteSessionStore implements SessionStore {
   private readonly q;
@@ -39,7 +37,6 @@ export class SqliteSessionStore implements SessionStore {
    */
   create(
     session: SessionRecord,
-    firstToken: StoredRefreshToken,
     guard: { credentialVersion: number },
     audit: AuditRecord,
   ): Promise<"created" | "credential_changed"> {
@@ -49,7 +46,6 @@ export class SqliteSessionStore implements SessionStore {
         return "credential_changed";
       }
       this.q.insertSession.run({ ...session });
-      this.q.insertToken.run({ ...firstToken });
       this.insertAudit(audit);
       return "created";
     });
@@ -97,52 +93,13 @@ export class SqliteSessionStore implements SessionStore {
     );
   }
 
-  async findRefreshToken(tokenHash: string): Promise<RefreshTokenLookup | undefined> {
-    const token = this.q.tokenByHash.get({ hash: tokenHash });
-    if (!token) return undefined;
-    const session = this.q.sessionById.get({ id: token.sessionId });
-    if (!session) return undefined;
-    const successor = token.replacedByHash
-      ? this.q.tokenByHash.get({ hash: token.replacedByHash })
-      : undefined;
-    return {
-      token: toTokenState(token),
-      session: toSessionRecord(session),
-      successor: successor && toTokenState(successor),
-    };
-  }
-
-  /** The compare-and-set and everything it implies, in one job (one write transaction). */
+  /** One statement: the compare-and-set and everything it implies (see RotationWrite). */
   rotate(w: RotationWrite): Promise<"rotated" | "lost"> {
-    return this.writes.run(() => {
-      const marked = this.q.markTokenUsed.run({
-        now: w.now,
-        successor: w.successor.tokenHash,
-        sealed: w.sealedSuccessor,
-        rotatedBy: w.rotatedBy,
-        hash: w.presentedHash,
-      });
-      if (marked.changes !== 1) return "lost";
-      this.q.insertToken.run({ ...w.successor });
-      this.q.touchSession.run({
-        now: w.now,
-        idleExpiresAt: w.idleExpiresAt,
-        ip: w.ip,
-        userAgent: w.userAgent,
-        id: w.successor.sessionId,
-      });
-      if (w.presentedParentHash) this.q.eraseSeal.run({ hash: w.presentedParentHash });
-      return "rotated";
-    });
+    return this.writes.run(() => (this.q.rotate.run({ ...w }).changes === 1 ? "rotated" : "lost"));
   }
 
   eraseSealsBefore(before: number): Promise<number> {
     return this.writes.run(() => this.q.eraseSealsBefore.run({ before }).changes);
-  }
-
-  async findByRefreshTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
-    const token = this.q.tokenByHash.get({ hash: tokenHash });
-    return token ? this.findById(token.sessionId) : undefined;
   }
 
   pollRevocations(cursor: number): RevocationBatch | undefined {

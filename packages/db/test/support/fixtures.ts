@@ -36,6 +36,9 @@ const ring = generateSigningKey("EdDSA", "current", Date.now()).then((key) => ne
 /** One server secret for every core of a test run, as processes sharing a database share one. */
 const SECRET = randomBytes(32);
 
+/** The test run's signing keys, for tests that mint a token as an older version of Sesame did. */
+export const testKeyRing = () => ring;
+
 /** The real auth core on real storage, with a clock the test moves. */
 export async function authOn(storage: SqliteStorage, clock = new ManualClock(Date.now())) {
   const auth: AuthService = createAuthService({
