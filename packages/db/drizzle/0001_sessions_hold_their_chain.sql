@@ -6,6 +6,7 @@ CREATE TABLE `dpop_proofs` (
 CREATE INDEX `dpop_proofs_expires_at_idx` ON `dpop_proofs` (`expires_at`);--> statement-breakpoint
 ALTER TABLE `audit_events` ADD `count` integer DEFAULT 1 NOT NULL;--> statement-breakpoint
 ALTER TABLE `audit_events` ADD `first_at` integer;--> statement-breakpoint
+CREATE INDEX `audit_events_user_id_id_idx` ON `audit_events` (`user_id`,`id`);--> statement-breakpoint
 ALTER TABLE `sessions` ADD `dpop_jkt` text;--> statement-breakpoint
 ALTER TABLE `sessions` ADD `refresh_hash` text;--> statement-breakpoint
 ALTER TABLE `sessions` ADD `parent_hash` text;--> statement-breakpoint

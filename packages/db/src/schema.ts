@@ -122,5 +122,9 @@ export const auditEvents = sqliteTable(
     count: integer("count").notNull().default(1),
     firstAt: integer("first_at"),
   },
-  (table) => [index("audit_events_user_id_at_idx").on(table.userId, table.at)],
+  (table) => [
+    index("audit_events_user_id_at_idx").on(table.userId, table.at),
+    // audit.list pages an account's events newest first by id.
+    index("audit_events_user_id_id_idx").on(table.userId, table.id),
+  ],
 );
