@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The README's commands on a machine that has only Node 20 and npm:
 //   npm start   installs what is missing, builds the web app, starts the server
-//   npm test    installs what is missing (Chromium and PyJWT too), runs lint, typecheck and every test
+//   npm test    installs what is missing (Chromium, PyJWT, PostgreSQL too), runs lint, typecheck and
+//               every test, with one throwaway PostgreSQL cluster for the whole run
 //   npm run bench / npm run keys -- rotate / npm run users -- disable <email>
 // Idempotent: a second run skips every step already done.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -9,6 +10,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { findPostgresBinaries } from "./postgres-cluster.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PNPM_VERSION = JSON.parse(
@@ -57,10 +59,14 @@ function ensureDependencies() {
   run("pnpm", ["install", "--frozen-lockfile"]);
 }
 
-/** Browser and interoperability tests need Debian's Chromium and PyJWT; install them when we can. */
+/**
+ * Browser, interoperability and PostgreSQL tests need Debian's Chromium, PyJWT and PostgreSQL;
+ * install them when we can. (Debian's postgresql may start a cluster of its own: the tests never use it.)
+ */
 function ensureSystemPackages() {
   const missing = [];
   if (!has("chromium")) missing.push("chromium");
+  if (!findPostgresBinaries()) missing.push("postgresql");
   // Debian's python3-jwt lands in the system Python, which a pyenv or venv python3 on PATH does not see.
   const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
   if (!has(python, ["-c", "import jwt, cryptography; print('ok')"])) {
@@ -92,7 +98,12 @@ switch (command) {
   case "test":
     ensureSystemPackages();
     run("pnpm", ["lint"]);
-    run("pnpm", ["turbo", "run", "typecheck", "test", "--concurrency=1", ...args]);
+    // One PostgreSQL cluster for every test process (SESAME_TEST_PG_URL, SESAME_TEST_PG_CONTROL),
+    // removed afterwards whether the tests pass, fail or are interrupted.
+    run(process.execPath, [
+      ...[join(root, "scripts", "postgres-cluster.mjs"), "run", "--"],
+      ...["pnpm", "turbo", "run", "typecheck", "test", "--concurrency=1", ...args],
+    ]);
     break;
   case "bench":
     run("pnpm", ["--filter", "@sesame/bench", "bench", ...args]);
