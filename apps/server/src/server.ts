@@ -57,8 +57,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const log =
     overrides.log ?? (env.LOG_LEVEL === "silent" ? () => {} : (m: string) => console.log(m));
-  const storage = openSqliteStorage(env.DATABASE_URL);
   const secret = loadServerSecret(env.SERVER_SECRET, serverSecretFile(env), log);
+  const storage = openSqliteStorage(env.DATABASE_URL);
   const keys = await SigningKeys.load({
     inline: env.SIGNING_KEYS,
     file: env.SIGNING_KEYS_FILE,
@@ -113,6 +113,7 @@ export async function startServer(
       },
     },
   });
+  await auth.ready;
   keys.watch(2000);
 
   const app = createHttpApp({
@@ -164,7 +165,8 @@ export async function startServer(
         server.close(() => resolve());
         if ("closeAllConnections" in server) server.closeAllConnections();
       });
-      storage.close();
+      await auth.stop();
+      await storage.close();
     },
   };
 }

@@ -42,7 +42,7 @@ async function publishedKids(server: RunningServer): Promise<string[]> {
   return keys.map((k) => k.kid).sort();
 }
 
-const generation = /generated/i;
+const generation = /generated a new \w+ key/i;
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe("signing keys on first start", () => {
@@ -107,5 +107,42 @@ describe("signing keys on first start", () => {
     expect(existsSync(file)).toBe(false);
     expect(lines.filter((line) => generation.test(line))).toEqual([]);
     expect(await publishedKids(server)).toEqual(keys.map((k) => k.kid).sort());
+  });
+});
+
+describe("the server secret on first start", () => {
+  it("is generated beside the database (0600), said once, and kept across restarts", async () => {
+    const dir = tempDir();
+    const file = join(dir, "server-secret");
+    const first = await start(dir, {});
+    expect(mode(file)).toBe(0o600);
+    expect(first.lines.filter((line) => line.includes("server secret"))).toHaveLength(1);
+    const secret = readFileSync(file, "utf8");
+    expect(Buffer.from(secret.trim(), "base64url")).toHaveLength(32);
+    expect(first.lines.join("\n")).not.toContain(secret.trim());
+    await first.stop();
+    const second = await start(dir, {});
+    expect(readFileSync(file, "utf8")).toBe(secret);
+    expect(second.lines.filter((line) => line.includes("server secret"))).toEqual([]);
+  });
+
+  it("processes starting together on an empty folder agree on one secret", async () => {
+    const dir = tempDir();
+    const file = join(dir, "server-secret");
+    const secrets = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const { stop } = await start(dir, {});
+        const secret = readFileSync(file, "utf8");
+        await stop();
+        return secret;
+      }),
+    );
+    expect(new Set(secrets).size).toBe(1);
+  });
+
+  it("a SERVER_SECRET that is too short or not base64url stops the start with a message", async () => {
+    const dir = tempDir();
+    await expect(start(dir, { SERVER_SECRET: "c2hvcnQ" })).rejects.toThrow(/at least 32/);
+    await expect(start(dir, { SERVER_SECRET: "!".repeat(50) })).rejects.toThrow(/at least 32/);
   });
 });

@@ -58,7 +58,11 @@ export class AuthService {
   /** Per-IP budgets the HTTP layer spends before sign-in/sign-up and refresh, shared by every process. */
   readonly requestBudgets: { signIn: RequestBudget; refresh: RequestBudget };
 
+  /** Resolves once the revocations on record are loaded; the server awaits it before serving. */
+  readonly ready: Promise<void>;
+
   constructor(private readonly deps: AuthDeps) {
+    this.ready = deps.revoked.start();
     this.accounts = new Accounts(deps);
     this.sessions = new SessionControl(deps);
     const { storage, clock, config } = deps;
@@ -147,6 +151,11 @@ export class AuthService {
     };
   }
 
+  /** Stops the revocation feed; the storage itself is the caller's to close. */
+  stop(): Promise<void> {
+    return this.deps.revoked.stop();
+  }
+
   /** Forget cached token verifications; the server calls this when keys change. */
   clearTokenCache(): void {
     this.deps.accessTokens.clearCache();
@@ -159,6 +168,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const ids = options.ids ?? randomIds;
   const { storage, keys } = options;
   const secret = options.secret ?? randomBytes(32);
+  const revoked = new RevokedSessions(
+    storage.revocations,
+    clock,
+    (config.accessTokenTtl + config.clockTolerance) * 1000,
+  );
   if (secret.length < 32) throw new Error("The server secret must be at least 32 bytes.");
   return new AuthService({
     storage,
@@ -168,14 +182,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     hasher: options.hasher ?? new PasswordHasher(),
     accessTokens: new AccessTokens(keys, config, clock, ids, options.verifiedTokenCacheSize),
     refreshTokens: new RefreshTokens(keys, config, ids),
-    revoked: new RevokedSessions(
-      storage.sessions,
-      clock,
-      (config.accessTokenTtl + config.clockTolerance) * 1000,
-    ),
+    revoked,
     throttle: new LoginThrottle(storage.throttle, config.throttle, clock),
     audit: new AuditTrail(storage.audit, clock),
-    dpop: new DpopVerifier(storage.dpopProofs, clock, config.clockTolerance),
+    // Proof times are whole seconds from the client's clock: never less than the contract's ±30 s.
+    dpop: new DpopVerifier(storage.dpopProofs, clock, Math.max(config.clockTolerance, 30)),
     devices: new DeviceTokens(secret),
     successorSeal: new SuccessorSeal(secret),
   });

@@ -1,9 +1,9 @@
 import type { AuditEventType, Role } from "./contracts/outputs.ts";
 
 /**
- * What the auth core needs from a database. `@sesame/db` implements it on
- * SQLite; a PostgreSQL implementation would slot in without touching the core.
- * All times are epoch milliseconds.
+ * What the auth core needs from a database: atomic primitives, never rules
+ * (every security decision is made in the core, once). `@sesame/db`
+ * implements it on SQLite and PostgreSQL. All times are epoch milliseconds.
  */
 export interface AuthStorage {
   users: UserStore;
@@ -11,6 +11,11 @@ export interface AuthStorage {
   throttle: ThrottleStore;
   audit: AuditStore;
   dpopProofs: DpopProofStore;
+  revocations: RevocationFeed;
+  /** Which backend this is, for logs and the health check. */
+  readonly dialect: "sqlite" | "postgresql";
+  /** Waits for writes in flight, then closes every connection. */
+  close(): Promise<void>;
 }
 
 export interface UserRecord {
@@ -141,19 +146,33 @@ export interface SessionStore {
   rotate(write: RotationWrite): Promise<"rotated" | "lost">;
   /** Erases the seals of parents spent before `before` (past the grace window); answers how many. */
   eraseSealsBefore(before: number): Promise<number>;
-  /**
-   * Session revocations committed after `cursor`, by this or any other process
-   * sharing the database. Synchronous and cheap when nothing changed, because
-   * it runs on every authenticated request; answers undefined then.
-   */
-  pollRevocations(cursor: number): RevocationBatch | undefined;
   /** Deletes sessions dead for longer than `retainMs`, with their tokens. */
   purgeDead(now: number, retainMs: number): Promise<number>;
 }
 
-export interface RevocationBatch {
-  cursor: number;
-  revocations: Array<{ sessionId: string; revokedAt: number }>;
+export interface Revocation {
+  sessionId: string;
+  revokedAt: number;
+}
+
+/**
+ * Session revocations committed by any process sharing the database, this
+ * one included, delivered to one listener. Each backend feeds it its own way
+ * (SQLite: `PRAGMA data_version`, checked synchronously on every request;
+ * PostgreSQL: LISTEN/NOTIFY with a polling fallback). A feed must never skip
+ * a committed revocation, whatever order concurrent commits land in; it may
+ * deliver one twice.
+ */
+export interface RevocationFeed {
+  /** Starts delivering: first every revocation still on record, then each new one. */
+  start(listener: (revocations: Revocation[]) => void): Promise<void>;
+  /**
+   * A cheap synchronous catch-up, for backends that can offer one (SQLite):
+   * called before each check, so another process's revocation is seen by
+   * this one's very next request.
+   */
+  catchUp?(): void;
+  stop(): Promise<void>;
 }
 
 export interface ThrottleCounter {

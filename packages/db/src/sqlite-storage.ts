@@ -6,13 +6,14 @@ import { SqliteAuditStore } from "./stores/audit-store.ts";
 import { SqliteDpopProofStore } from "./stores/dpop-proof-store.ts";
 import { SessionRevocations } from "./stores/session-revocations.ts";
 import { SqliteSessionStore } from "./stores/session-store.ts";
+import { SqliteRevocationFeed } from "./stores/sqlite-revocation-feed.ts";
 import { SqliteThrottleStore } from "./stores/throttle-store.ts";
 import { SqliteUserStore } from "./stores/user-store.ts";
 import { WriteBatcher } from "./write-batcher.ts";
 
 export interface SqliteStorage extends AuthStorage {
+  readonly dialect: "sqlite";
   sqlite: SqliteDatabase;
-  close(): void;
 }
 
 /** The auth core's storage on an open SQLite database (migrations already applied). */
@@ -23,11 +24,17 @@ export function sqliteStorage(sqlite: SqliteDatabase): SqliteStorage {
   return {
     sqlite,
     users: new SqliteUserStore(db, writes, revocations),
-    sessions: new SqliteSessionStore(db, sqlite, writes, revocations),
+    sessions: new SqliteSessionStore(db, writes, revocations),
     throttle: new SqliteThrottleStore(db, writes),
     audit: new SqliteAuditStore(db, writes),
     dpopProofs: new SqliteDpopProofStore(db, writes),
-    close: () => sqlite.close(),
+    revocations: new SqliteRevocationFeed(db, sqlite, revocations),
+    dialect: "sqlite",
+    close: async () => {
+      // A write queued in this turn is committed (or failed) before the connection goes.
+      await writes.drain();
+      sqlite.close();
+    },
   };
 }
 

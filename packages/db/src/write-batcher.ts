@@ -45,6 +45,11 @@ export class WriteBatcher {
     });
   }
 
+  /** Resolves once every write queued so far has committed or failed. */
+  async drain(): Promise<void> {
+    if (this.queue.length > 0) await this.run(() => undefined);
+  }
+
   private flush(): void {
     this.scheduled = false;
     const jobs = this.queue;

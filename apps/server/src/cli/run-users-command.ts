@@ -55,6 +55,6 @@ export async function runUsersCommand(
     );
     return 0;
   } finally {
-    storage.close();
+    await storage.close();
   }
 }

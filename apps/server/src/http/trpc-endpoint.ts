@@ -38,7 +38,12 @@ function errorHeaders(
   nowMs: number,
 ): Record<string, string> {
   // A plain object, not a Headers instance: most responses carry no error, and this runs for each.
-  const headers: Record<string, string> = { "cache-control": "no-store" };
+  // `Date` is the auth core's clock: clients date their DPoP proofs by it (RFC 9449 §8 lets a server
+  // steer the client's clock), and in tests that clock is moved by hand.
+  const headers: Record<string, string> = {
+    "cache-control": "no-store",
+    date: new Date(nowMs).toUTCString(),
+  };
   for (const error of errors) {
     const cause = error.cause;
     if (!(cause instanceof AuthError)) continue;

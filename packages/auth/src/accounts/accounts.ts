@@ -6,7 +6,7 @@ import { checkPasswordLength } from "../contracts/password-length.ts";
 import { assertAcceptablePassword } from "../passwords/password-policy.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";
-import { startSession } from "../sessions/start-session.ts";
+import { dpopThumbprint, startSession } from "../sessions/start-session.ts";
 import type { AttemptSubject } from "../throttle/login-throttle.ts";
 import { normalizeEmail } from "./normalize-email.ts";
 import { toUser } from "./to-wire.ts";
@@ -17,6 +17,7 @@ export class Accounts {
 
   async register(input: RegisterInput, meta: RequestMeta): Promise<IssuedTokens> {
     assertAcceptablePassword(input.password);
+    const dpopJkt = await dpopThumbprint(this.deps, meta);
     const { clock, ids, storage } = this.deps;
     const now = clock.now();
     const user = {
@@ -31,7 +32,7 @@ export class Accounts {
       credentialVersion: 0,
     };
     if ((await storage.users.create(user)) === "email_taken") throw new AuthError("EMAIL_TAKEN");
-    return startSession(this.deps, user, meta, "register");
+    return startSession(this.deps, user, meta, { event: "register", dpopJkt });
   }
 
   /**
@@ -42,6 +43,7 @@ export class Accounts {
    */
   async login(input: LoginInput, meta: RequestMeta, deviceToken?: string): Promise<IssuedTokens> {
     const email = normalizeEmail(input.email);
+    const dpopJkt = await dpopThumbprint(this.deps, meta);
     const user = await this.deps.storage.users.findByEmail(email);
     const deviceId = user && this.deps.devices.deviceOf(deviceToken, user.id);
     const subject: AttemptSubject = deviceId
@@ -56,13 +58,11 @@ export class Accounts {
     }
     // Said only to someone who proved the password.
     if (user.disabledAt !== null) throw new AuthError("ACCOUNT_DISABLED");
-    return startSession(
-      this.deps,
-      user,
-      meta,
-      "login_succeeded",
-      deviceId ? deviceToken : undefined,
-    );
+    return startSession(this.deps, user, meta, {
+      event: "login_succeeded",
+      dpopJkt,
+      deviceToken: deviceId ? deviceToken : undefined,
+    });
   }
 
   async me(userId: string): Promise<User> {
@@ -98,7 +98,7 @@ export class Accounts {
     assertAcceptablePassword(input.newPassword);
     const passwordHash = await this.deps.hasher.hash(input.newPassword);
     const now = clock.now();
-    await storage.users.replacePassword({
+    const revoked = await storage.users.replacePassword({
       userId,
       passwordHash,
       now,
@@ -106,6 +106,7 @@ export class Accounts {
       reason: "password_changed",
       audit: { type: "password_changed", at: now, userId, sessionId, ...who(meta) },
     });
+    for (const id of revoked) this.deps.revoked.add(id, now);
   }
 
   /**
@@ -117,12 +118,13 @@ export class Accounts {
     const { storage, clock } = this.deps;
     const now = clock.now();
     if (!disabled) return storage.users.enable(userId, now);
-    await storage.users.disable({
+    const revoked = await storage.users.disable({
       userId,
       now,
       reason: "account_disabled",
       audit: { type: "account_disabled", at: now, userId, sessionId: null, ...who(meta) },
     });
+    for (const id of revoked) this.deps.revoked.add(id, now);
   }
 
   /** A password check under the login throttle; a refusal by the throttle itself is audited. */

@@ -76,7 +76,9 @@ export async function rotateRefreshToken(
       if (!same) throw new AuthError("REFRESH_INVALID");
       return issuePair(deps, session, same, decision.successorExpiresAt, meta);
     }
-    await storage.sessions.revoke(sessionId, userId, "refresh_reused", now);
+    if (await storage.sessions.revoke(sessionId, userId, "refresh_reused", now)) {
+      deps.revoked.add(sessionId, now);
+    }
     await deps.audit.record("refresh_reuse_detected", { userId, sessionId }, meta);
     throw new AuthError("REFRESH_REUSED");
   }

@@ -32,6 +32,7 @@ export class SessionControl {
       if (session?.userId === userId) return;
       throw new AuthError("SESSION_NOT_FOUND");
     }
+    this.deps.revoked.add(sessionId, now);
     await this.deps.audit.record(
       reason === "logout" ? "logout" : "session_revoked",
       { userId, sessionId },
@@ -71,6 +72,7 @@ export class SessionControl {
   async logoutAll(userId: string, meta: RequestMeta): Promise<number> {
     const now = this.deps.clock.now();
     const ids = await this.deps.storage.sessions.revokeAllForUser(userId, "logout_all", now);
+    for (const id of ids) this.deps.revoked.add(id, now);
     await this.deps.audit.record("logout_all", { userId }, meta);
     return ids.length;
   }

@@ -21,11 +21,16 @@ export async function startSession(
   deps: AuthDeps,
   user: UserRecord,
   meta: RequestMeta,
-  event: "register" | "login_succeeded",
-  knownDeviceToken?: string,
+  how: {
+    event: "register" | "login_succeeded";
+    /** The key the session's refresh tokens are bound to (`dpopThumbprint`, checked first). */
+    dpopJkt: string | null;
+    /** The client's device token when it is valid for this account: kept, not replaced. */
+    deviceToken?: string;
+  },
 ): Promise<IssuedTokens> {
   const { config, clock, ids } = deps;
-  const dpopJkt = meta.dpop ? await deps.dpop.thumbprintOf(meta.dpop) : null;
+  const { event, dpopJkt } = how;
   const now = clock.now();
   const sessionId = ids.id();
   const absoluteExpiresAt = now + config.sessionAbsoluteTtl * 1000;
@@ -67,6 +72,15 @@ export async function startSession(
     refreshTokenExpiresAt: toEpochSeconds(idleExpiresAt),
     sessionId,
     user: toUser(user),
-    deviceToken: knownDeviceToken ?? deps.devices.issue(user.id),
+    deviceToken: how.deviceToken ?? deps.devices.issue(user.id),
   };
+}
+
+/**
+ * The request's DPoP key thumbprint, or null without a proof. Checked before
+ * anything else a sign-in does, so a refused proof leaves no trace: no
+ * account created, no password attempt counted.
+ */
+export function dpopThumbprint(deps: AuthDeps, meta: RequestMeta): Promise<string | null> {
+  return meta.dpop ? deps.dpop.thumbprintOf(meta.dpop) : Promise.resolve(null);
 }

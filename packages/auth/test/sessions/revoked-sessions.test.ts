@@ -1,19 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { ManualClock, type RevocationBatch, type SessionStore } from "../../src/index.ts";
+import {
+  ManualClock,
+  type Revocation,
+  type RevocationFeed,
+} from "../../src/index.ts";
 import { RevokedSessions } from "../../src/sessions/revoked-sessions.ts";
 import { TEST_CONFIG } from "../support/keys.ts";
 
-/** The store's revocation feed: an append-only log read from the caller's cursor on. */
-class FakeRevocationFeed implements Pick<SessionStore, "pollRevocations"> {
-  private readonly log: RevocationBatch["revocations"] = [];
+/** A revocation feed with a synchronous catch-up, as SQLite's: an append-only log read past a cursor. */
+class FakeRevocationFeed implements RevocationFeed {
+  private readonly log: Revocation[] = [];
+  private cursor = 0;
+  private listener: ((revocations: Revocation[]) => void) | undefined;
 
   revoke(sessionId: string, revokedAt: number): void {
     this.log.push({ sessionId, revokedAt });
   }
 
-  pollRevocations(cursor: number): RevocationBatch | undefined {
-    if (cursor >= this.log.length) return undefined;
-    return { cursor: this.log.length, revocations: this.log.slice(cursor) };
+  async start(listener: (revocations: Revocation[]) => void): Promise<void> {
+    this.listener = listener;
+    this.catchUp();
+  }
+
+  catchUp(): void {
+    if (!this.listener || this.cursor >= this.log.length) return;
+    const fresh = this.log.slice(this.cursor);
+    this.cursor = this.log.length;
+    this.listener(fresh);
+  }
+
+  async stop(): Promise<void> {
+    this.listener = undefined;
   }
 }
 
@@ -27,10 +44,17 @@ function setup() {
   const clock = new ManualClock(Date.UTC(2026, 5, 1));
   const feed = new FakeRevocationFeed();
   const revoked = new RevokedSessions(feed, clock, KEEP_MS);
+  void revoked.start();
   return { clock, feed, revoked };
 }
 
 describe("RevokedSessions", () => {
+  it("counts this process's own revocation at once, before any feed delivers it", () => {
+    const { clock, revoked } = setup();
+    revoked.add("mine", clock.now());
+    expect(revoked.has("mine")).toBe(true);
+  });
+
   it("reports a session revoked as soon as the feed does, until its last token has expired", () => {
     const { clock, feed, revoked } = setup();
     expect(revoked.has("s1")).toBe(false);

@@ -1,15 +1,14 @@
 import type { RevokeReason, SessionRecord } from "@sesame/auth";
-import { and, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
-import type { SqliteDatabase } from "../open-database.ts";
-import { sessionRevocations, sessions, users } from "../schema.ts";
+import { sessions, users } from "../schema.ts";
 
 /**
  * The session store's statements, prepared once: building a Drizzle query
  * costs ten times more than running a prepared one (docs/benchmarks.md), and
  * these run on every login, refresh and authenticated request.
  */
-export function prepareSessionStatements(db: Db, sqlite: SqliteDatabase) {
+export function prepareSessionStatements(db: Db) {
   const p = sql.placeholder;
   return {
     sessionById: db
@@ -69,13 +68,6 @@ export function prepareSessionStatements(db: Db, sqlite: SqliteDatabase) {
         parentSeal: p("parentSeal"),
         rotatedBy: p("rotatedBy"),
       })
-      .prepare(),
-    dataVersion: sqlite.prepare("PRAGMA data_version").pluck(),
-    revocationsAfter: db
-      .select()
-      .from(sessionRevocations)
-      .where(gt(sessionRevocations.seq, p("cursor")))
-      .orderBy(sessionRevocations.seq)
       .prepare(),
   };
 }

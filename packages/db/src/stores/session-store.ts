@@ -1,6 +1,5 @@
 import type {
   AuditRecord,
-  RevocationBatch,
   RevokeReason,
   RotationWrite,
   SessionRecord,
@@ -8,7 +7,6 @@ import type {
 } from "@sesame/auth";
 import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
-import type { SqliteDatabase } from "../open-database.ts";
 import { sessionRevocations, sessions } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
 import { prepareAuditInsert } from "./audit-insert.ts";
@@ -18,15 +16,13 @@ import { prepareSessionStatements, toSessionRecord } from "./session-statements.
 export class SqliteSessionStore implements SessionStore {
   private readonly q;
   private readonly insertAudit;
-  private seen = { dataVersion: -1, localRevocations: -1, cursor: -1 };
 
   constructor(
     private readonly db: Db,
-    sqlite: SqliteDatabase,
     private readonly writes: WriteBatcher,
     private readonly revocations: SessionRevocations,
   ) {
-    this.q = prepareSessionStatements(db, sqlite);
+    this.q = prepareSessionStatements(db);
     this.insertAudit = prepareAuditInsert(db);
   }
 
@@ -100,25 +96,6 @@ export class SqliteSessionStore implements SessionStore {
 
   eraseSealsBefore(before: number): Promise<number> {
     return this.writes.run(() => this.q.eraseSealsBefore.run({ before }).changes);
-  }
-
-  pollRevocations(cursor: number): RevocationBatch | undefined {
-    const dataVersion = this.q.dataVersion.get() as number;
-    const seen = this.seen;
-    if (
-      dataVersion === seen.dataVersion &&
-      this.revocations.localCount === seen.localRevocations &&
-      cursor === seen.cursor
-    ) {
-      return undefined;
-    }
-    const rows = this.q.revocationsAfter.all({ cursor });
-    const next = rows.at(-1)?.seq ?? cursor;
-    this.seen = { dataVersion, localRevocations: this.revocations.localCount, cursor: next };
-    return {
-      cursor: next,
-      revocations: rows.map(({ sessionId, revokedAt }) => ({ sessionId, revokedAt })),
-    };
   }
 
   purgeDead(now: number, retainMs: number): Promise<number> {
