@@ -1,9 +1,11 @@
 /**
- * @sesame/db — the SQLite implementation of @sesame/auth's storage: Drizzle
- * schema, committed migrations, the better-sqlite3 client and group commit.
+ * @sesame/db — @sesame/auth's storage on SQLite (the embedded default:
+ * better-sqlite3, group commit) and PostgreSQL (many machines): Drizzle
+ * schemas and committed migrations per dialect, and one seam that picks the
+ * backend from `DATABASE_URL`.
  */
-export { applyMigrations, MIGRATIONS_FOLDER } from "./migrate.ts";
-export { databasePath, openDatabase, type SqliteDatabase } from "./open-database.ts";
-export * as schema from "./schema.ts";
-export { openSqliteStorage, type SqliteStorage, sqliteStorage } from "./sqlite-storage.ts";
-export { WriteBatcher } from "./write-batcher.ts";
+export { applyMigrations, MIGRATIONS_FOLDER } from "./sqlite/migrate.ts";
+export { databasePath, openDatabase, type SqliteDatabase } from "./sqlite/open-database.ts";
+export * as schema from "./sqlite/schema.ts";
+export { openSqliteStorage, type SqliteStorage, sqliteStorage } from "./sqlite/sqlite-storage.ts";
+export { WriteBatcher } from "./sqlite/write-batcher.ts";

@@ -33,7 +33,7 @@ describe("the committed migrations", () => {
     // A copy, so a drifted schema shows as a new migration there and never lands in ./drizzle.
     const out = mkdtempSync(join(tmpdir(), "sesame-migrations-"));
     try {
-      cpSync(join(PACKAGE_DIR, "drizzle"), out, { recursive: true });
+      cpSync(join(PACKAGE_DIR, "drizzle", "sqlite"), out, { recursive: true });
       const before = readdirSync(out).sort();
       const printed = execFileSync(
         DRIZZLE_KIT,
@@ -43,7 +43,7 @@ describe("the committed migrations", () => {
           "--dialect",
           "sqlite",
           "--schema",
-          "./src/schema.ts",
+          "./src/sqlite/schema.ts",
           "--out",
           relative(PACKAGE_DIR, out),
         ],
@@ -63,10 +63,10 @@ describe("upgrading a database made by the first release", () => {
     // The first release's schema, with a session whose chain is RT0 (spent) → RT1 (current).
     const first = mkdtempSync(join(tmpdir(), "sesame-first-release-"));
     try {
-      cpSync(join(PACKAGE_DIR, "drizzle", "0000_init.sql"), join(first, "0000_init.sql"));
+      cpSync(join(PACKAGE_DIR, "drizzle", "sqlite", "0000_init.sql"), join(first, "0000_init.sql"));
       mkdirSync(join(first, "meta"));
       const journal = JSON.parse(
-        readFileSync(join(PACKAGE_DIR, "drizzle", "meta", "_journal.json"), "utf8"),
+        readFileSync(join(PACKAGE_DIR, "drizzle", "sqlite", "meta", "_journal.json"), "utf8"),
       );
       journal.entries = journal.entries.slice(0, 1);
       writeFileSync(join(first, "meta", "_journal.json"), JSON.stringify(journal));
