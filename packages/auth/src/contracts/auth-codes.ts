@@ -21,6 +21,7 @@ export const AUTH_CODES = [
   "SESSION_NOT_FOUND",
   "ACCOUNT_DISABLED",
   "DPOP_INVALID",
+  "UNAVAILABLE",
 ] as const;
 
 export type AuthCode = (typeof AUTH_CODES)[number];
@@ -44,6 +45,7 @@ export const AUTH_CODE_TRPC_CODE = {
   SESSION_NOT_FOUND: "NOT_FOUND",
   ACCOUNT_DISABLED: "FORBIDDEN",
   DPOP_INVALID: "UNAUTHORIZED",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
 } as const satisfies Record<AuthCode, string>;
 
 /** The one message each code carries: the same failure always gives the same body. */
@@ -65,6 +67,7 @@ export const AUTH_CODE_MESSAGE: Record<AuthCode, string> = {
   SESSION_NOT_FOUND: "No such session.",
   ACCOUNT_DISABLED: "This account is disabled.",
   DPOP_INVALID: "The DPoP proof is missing or invalid.",
+  UNAVAILABLE: "The service is briefly unavailable. Try again in a moment.",
 };
 
 export function isAuthCode(value: unknown): value is AuthCode {
