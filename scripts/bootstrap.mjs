@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { findPostgresBinaries } from "./postgres-cluster.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -93,7 +93,14 @@ switch (command) {
   case "start":
     run("pnpm", ["turbo", "run", "build", "--filter=@sesame/web", "--output-logs=errors-only"]);
     // From the repository root, so relative paths (DATABASE_URL, the key file) mean ./data here.
-    run(join(root, "apps/server/node_modules/.bin/tsx"), ["apps/server/src/main.ts", ...args]);
+    // Node itself with tsx's loader, not the tsx CLI: the CLI ends its child at once on SIGTERM,
+    // which would cut the requests a graceful shutdown lets finish.
+    run(process.execPath, [
+      "--import",
+      pathToFileURL(join(root, "apps/server/node_modules/tsx/dist/loader.mjs")).href,
+      "apps/server/src/main.ts",
+      ...args,
+    ]);
     break;
   case "test":
     ensureSystemPackages();

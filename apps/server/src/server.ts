@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,7 @@ import { databasePath, openSqliteStorage, type SqliteStorage } from "@sesame/db"
 import type { Hono } from "hono";
 import type { Env } from "./env.ts";
 import { createHttpApp } from "./http/app.ts";
+import { connectionDrain } from "./http/connection-drain.ts";
 import { DeviceCookie } from "./http/device-cookie.ts";
 import { OriginPolicy } from "./http/origin-policy.ts";
 import { RefreshCookie } from "./http/refresh-cookie.ts";
@@ -45,6 +47,8 @@ const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url
 /** Node answers 431 to larger request headers before any of our code runs (SECURITY #15). */
 const MAX_HEADER_BYTES = 16 * 1024;
 const SWEEP_INTERVAL_MS = 5_000;
+/** How long a shutdown waits for requests in flight. */
+const DRAIN_MS = 10_000;
 
 /**
  * Opens the database (applying migrations), loads the signing keys, listens,
@@ -59,6 +63,22 @@ export async function startServer(
     overrides.log ?? (env.LOG_LEVEL === "silent" ? () => {} : (m: string) => console.log(m));
   const secret = loadServerSecret(env.SERVER_SECRET, serverSecretFile(env), log);
   const storage = openSqliteStorage(env.DATABASE_URL);
+  try {
+    return await serve(env, overrides, log, secret, storage);
+  } catch (error) {
+    // A start that fails half-way (a port in use, unreadable keys) leaves no connection open.
+    await storage.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function serve(
+  env: Env,
+  overrides: ServerOverrides,
+  log: (message: string) => void,
+  secret: Uint8Array,
+  storage: SqliteStorage,
+): Promise<RunningServer> {
   const keys = await SigningKeys.load({
     inline: env.SIGNING_KEYS,
     file: env.SIGNING_KEYS_FILE,
@@ -75,6 +95,7 @@ export async function startServer(
       handler?.(request, bindings) ?? new Response("Starting", { status: 503 }),
     serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 },
   });
+  const drain = connectionDrain(server as HttpServer);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -161,10 +182,7 @@ export async function startServer(
       clearInterval(purgeTimer);
       clearInterval(sweepTimer);
       keys.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ("closeAllConnections" in server) server.closeAllConnections();
-      });
+      await drain.drain(DRAIN_MS);
       await auth.stop();
       await storage.close();
     },

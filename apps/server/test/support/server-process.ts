@@ -5,7 +5,8 @@ import { afterEach } from "vitest";
 import type { AppRouter } from "../../src/index.ts";
 
 const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
+/** tsx's loader in Node itself: the tsx CLI would end the server at once on SIGTERM, unlike `npm start`. */
+const TSX_LOADER = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
 
 const running: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -14,6 +15,8 @@ afterEach(async () => {
 
 export interface SesameProcess {
   url: string;
+  /** Sends `signal` and resolves with the exit code once the process has ended. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** A tRPC client of this process, with an optional access token. */
   api(accessToken?: string): ReturnType<typeof createTRPCClient<AppRouter>>;
 }
@@ -24,7 +27,7 @@ export interface SesameProcess {
  * Stopped with SIGTERM after the test.
  */
 export async function spawnSesame(env: Record<string, string>): Promise<SesameProcess> {
-  const child = spawn(TSX, ["src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, "src/main.ts"], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? "", WEB_DIST: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -57,6 +60,12 @@ export async function spawnSesame(env: Record<string, string>): Promise<SesamePr
   });
   return {
     url,
+    stop: (signal = "SIGTERM") =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill(signal);
+      }),
     api: (accessToken) =>
       createTRPCClient<AppRouter>({
         links: [
