@@ -89,13 +89,13 @@ async function wholeLog(client: TestClient): Promise<AuditEvent[]> {
 }
 
 /** The user's row ids straight from the database, newest first. */
-const idsInDatabase = (server: TestServer, email: string): number[] =>
-  server.storage.sqlite
-    .prepare(
+const idsInDatabase = async (server: TestServer, email: string): Promise<number[]> =>
+  (
+    await server.query<{ id: number }>(
       "SELECT a.id FROM audit_events a JOIN users u ON u.id = a.user_id WHERE u.email = ? ORDER BY a.id DESC",
+      email,
     )
-    .pluck()
-    .all(email) as number[];
+  ).map((row) => row.id);
 
 describe("the audit log under a flood of sign-in attempts", () => {
   it("149 wrong passwords, a sign-in, 60 more: the sign-in stays on the first page and the counts add up", async () => {
@@ -148,7 +148,7 @@ describe("the audit log under a flood of sign-in attempts", () => {
     client.accessToken = (
       await client.api.auth.refresh.mutate({ refreshToken: token })
     ).accessToken;
-    const everything = idsInDatabase(server, email);
+    const everything = await idsInDatabase(server, email);
     expect(everything.length).toBeGreaterThan(30);
 
     const walked: AuditEvent[] = [];
@@ -224,7 +224,7 @@ describe("the audit log under a flood of sign-in attempts", () => {
     expect(total(events, "refresh")).toBe(111);
     expect(refreshes[0]?.count).toBe(12);
     expect(events.filter((e) => e.type === "login_succeeded")).toHaveLength(110);
-    expect(idsInDatabase(server, email)).toHaveLength(1 + 110 + 100);
+    expect(await idsInDatabase(server, email)).toHaveLength(1 + 110 + 100);
 
     // The next hour has a budget of its own.
     server.clock.advance(HOUR + 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dpopClient } from "./support/dpop-client.ts";
 import { cookieFrom, rawCall } from "./support/raw-call.ts";
-import { PASSWORD, startTestServer, uniqueEmail } from "./support/test-server.ts";
+import { PASSWORD, rowCount, startTestServer, uniqueEmail } from "./support/test-server.ts";
 
 /** A native app that signs in with a DPoP proof: its refresh tokens are bound to its key. */
 async function boundApp() {
@@ -29,12 +29,11 @@ describe("DPoP-bound refresh tokens (RFC 9449)", () => {
     expect(foreign.status).toBe(401);
     expect(foreign.authCode).toBe("DPOP_INVALID");
     // Nothing was spent: the session never rotated, and the owner's proof rotates the same token.
-    const rotations = () =>
-      server.storage.sqlite.prepare("SELECT rotated_at FROM sessions").pluck().get();
-    expect(rotations()).toBeNull();
+    const rotations = () => server.queryValue("SELECT rotated_at FROM sessions");
+    expect(await rotations()).toBeNull();
     const owned = await refresh(rt0, await app.proof(origin, "auth.refresh"));
     expect(owned.status).toBe(200);
-    expect(rotations()).not.toBeNull();
+    expect(await rotations()).not.toBeNull();
   });
 
   it("inside the grace window the thief's replay of the spent parent, from the same client binding, is refused without the key", async () => {
@@ -95,7 +94,7 @@ describe("DPoP-bound refresh tokens (RFC 9449)", () => {
       { dpop: "garbage" },
     );
     expect(refused.authCode).toBe("DPOP_INVALID");
-    expect(server.storage.sqlite.prepare("SELECT count(*) FROM sessions").pluck().get()).toBe(0);
+    expect(await rowCount(server, "sessions")).toBe(0);
 
     const bearer = await rawCall(server.url, "auth.register", {
       email: uniqueEmail(),

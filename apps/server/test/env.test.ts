@@ -121,7 +121,7 @@ describe("DATABASE_URL as a file: URL", () => {
     const server = await startTestServer({ DATABASE_URL: `file:${path}` });
     await signedUp(server);
     expect(existsSync(path)).toBe(true);
-    expect(rowCount(server, "users")).toBe(1);
+    expect(await rowCount(server, "users")).toBe(1);
   });
 
   it("accepts the file:/// form, percent-encoding decoded", async () => {

@@ -55,9 +55,9 @@ describe("a thief riding the refresh grace window (the grace answer goes only to
     expect(await authCodeOf(thief.api.user.me.query())).toBe("SESSION_REVOKED");
     const victim = server.client({ accessToken: parallel[0]?.data.accessToken as string });
     expect(await authCodeOf(victim.api.audit.list.query())).toBe("SESSION_REVOKED");
-    const types = server.storage.sqlite
-      .prepare("SELECT type FROM audit_events WHERE type = 'refresh_reuse_detected'")
-      .all();
+    const types = await server.query(
+      "SELECT type FROM audit_events WHERE type = 'refresh_reuse_detected'",
+    );
     expect(types).toHaveLength(1);
   });
 

@@ -78,8 +78,8 @@ describe("bad input gets a typed 4xx and changes nothing", () => {
       expect(result.authCode).toBe("INVALID_INPUT");
       expect(result.text).not.toMatch(/stack|at \w+ \(|node_modules|Unexpected token/);
     }
-    expect(rowCount(server, "users")).toBe(0);
-    expect(rowCount(server, "sessions")).toBe(0);
+    expect(await rowCount(server, "users")).toBe(0);
+    expect(await rowCount(server, "sessions")).toBe(0);
     const malformed = await post(server, "auth.register", "{not json");
     expect(JSON.parse(malformed.text).error.message).toBe("The input is not valid JSON.");
   });
@@ -141,7 +141,7 @@ describe("bad input gets a typed 4xx and changes nothing", () => {
       expect(result.status, name).toBe(400);
       expect(JSON.parse(result.text).error.data.issues[0].path, name).toBe("name");
     }
-    expect(rowCount(server, "users")).toBe(0);
+    expect(await rowCount(server, "users")).toBe(0);
     const kept = await server.client().api.auth.register.mutate({
       email: uniqueEmail(),
       password: PASSWORD,
@@ -163,7 +163,7 @@ describe("bad input gets a typed 4xx and changes nothing", () => {
       expect(result.authCode).toBe("WEAK_PASSWORD");
       expect(JSON.parse(result.text).error.data.reason).toBeTypeOf("string");
     }
-    expect(rowCount(server, "users")).toBe(0);
+    expect(await rowCount(server, "users")).toBe(0);
     const ok = await post(
       server,
       "auth.register",

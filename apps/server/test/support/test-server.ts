@@ -2,15 +2,21 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "@sesame/auth";
+import { freshPostgresDatabase } from "@sesame/db/test-support";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach } from "vitest";
 import { readEnv } from "../../src/env.ts";
 import type { AppRouter } from "../../src/index.ts";
 import { type RunningServer, type ServerOverrides, startServer } from "../../src/server.ts";
+import { rawQuery } from "./raw-query.ts";
 
 export interface TestServer extends RunningServer {
   clock: ManualClock;
   dir: string;
+  /** Rows of a raw SQL query on the server's database, whichever the backend (`?` placeholders). */
+  query<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]>;
+  /** The first column of the first row of `query`. */
+  queryValue<T = unknown>(text: string, ...params: unknown[]): Promise<T>;
   /** A client with its own cookie jar and, once set, its own access token. */
   client(options?: ClientOptions): TestClient;
 }
@@ -36,8 +42,22 @@ afterAll(async () => {
 });
 
 /**
- * A real Sesame server on an ephemeral port over a fresh SQLite file with the
- * real migrations, and a manual clock; closed and deleted after each test.
+ * The database a test server runs on: SESAME_TEST_BACKEND picks the backend
+ * (the vitest projects run the server tests once per backend): a fresh SQLite
+ * file in `dir`, or a fresh database in the run's PostgreSQL cluster.
+ */
+export async function testDatabaseUrl(dir: string): Promise<string> {
+  if (TEST_BACKEND === "postgresql") return freshPostgresDatabase();
+  return join(dir, "sesame.db");
+}
+
+export const TEST_BACKEND =
+  process.env.SESAME_TEST_BACKEND === "postgresql" ? "postgresql" : "sqlite";
+
+/**
+ * A real Sesame server on an ephemeral port over a fresh database (SQLite or
+ * PostgreSQL, see `testDatabaseUrl`) with the real migrations, and a manual
+ * clock; closed and deleted after each test.
  */
 export async function startTestServer(
   env: Record<string, string> = {},
@@ -48,22 +68,36 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "sesame-test-"));
   const clock = new ManualClock(Date.now());
+  const databaseUrl = env.DATABASE_URL ?? (await testDatabaseUrl(dir));
   const server = await startServer(
     readEnv({
       PORT: "0",
-      DATABASE_URL: join(dir, "sesame.db"),
+      DATABASE_URL: databaseUrl,
       SIGNING_KEYS_FILE: join(dir, "keys.json"),
+      SERVER_SECRET_FILE: join(dir, "server-secret"),
       WEB_DIST: "",
       LOG_LEVEL: "silent",
       ...env,
     }),
     { ...overrides, clock, log: () => {} },
   );
+  const raw = rawQuery(server.storage, databaseUrl);
   (lifetime === "file" ? perFile : perTest).push(async () => {
+    await raw.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { ...server, clock, dir, client: (options) => makeClient(server.url, options) };
+  return {
+    ...server,
+    clock,
+    dir,
+    query: raw.query,
+    queryValue: async (text, ...params) => {
+      const [row] = await raw.query<Record<string, unknown>>(text, ...params);
+      return (row ? Object.values(row)[0] : undefined) as never;
+    },
+    client: (options) => makeClient(server.url, options),
+  };
 }
 
 function makeClient(url: string, options: ClientOptions = {}): TestClient {
@@ -135,6 +169,6 @@ export async function signedUp(server: TestServer, email = uniqueEmail()) {
 }
 
 /** Rows in a table of the server's database, to show a refused request changed nothing. */
-export function rowCount(server: TestServer, table: string): number {
-  return server.storage.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+export async function rowCount(server: TestServer, table: string): Promise<number> {
+  return Number(await server.queryValue(`SELECT count(*) FROM ${table}`));
 }
