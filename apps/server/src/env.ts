@@ -68,6 +68,12 @@ export const envSchema = z.object({
   SIGNING_KEYS: z.string().optional(),
   /** At least 32 random bytes, base64url: keys grace-window seals and device tokens. Never in the database. */
   SERVER_SECRET: z.string().optional(),
+  /**
+   * At least 32 random bytes, base64url, the same on every node: on PostgreSQL
+   * the signing keys live in the database sealed under it, and the server
+   * secret derives from it unless SERVER_SECRET is set.
+   */
+  KEY_ENCRYPTION_SECRET: z.string().optional(),
   /** Where the generated server secret is kept (mode 0600) when SERVER_SECRET is not set; defaults to beside the database. */
   SERVER_SECRET_FILE: z.string().min(1).optional(),
 

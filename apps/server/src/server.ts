@@ -19,8 +19,13 @@ import { connectionDrain } from "./http/connection-drain.ts";
 import { DeviceCookie } from "./http/device-cookie.ts";
 import { OriginPolicy } from "./http/origin-policy.ts";
 import { RefreshCookie } from "./http/refresh-cookie.ts";
+import { keySetSourceFrom } from "./keys/key-set-source-from-env.ts";
 import { retentionFromEnv } from "./keys/retention-from-env.ts";
-import { loadServerSecret } from "./keys/server-secret.ts";
+import {
+  decodeSecret,
+  loadServerSecret,
+  serverSecretFromKeyEncryptionSecret,
+} from "./keys/server-secret.ts";
 import { SigningKeys } from "./keys/signing-keys.ts";
 
 /** Parts tests may swap: a manual clock, predictable ids, cheaper hashing. */
@@ -61,10 +66,24 @@ export async function startServer(
 ): Promise<RunningServer> {
   const log =
     overrides.log ?? (env.LOG_LEVEL === "silent" ? () => {} : (m: string) => console.log(m));
-  const secret = loadServerSecret(env.SERVER_SECRET, serverSecretFile(env), log);
+  const keyEncryptionSecret = env.KEY_ENCRYPTION_SECRET
+    ? decodeSecret(env.KEY_ENCRYPTION_SECRET, "KEY_ENCRYPTION_SECRET")
+    : undefined;
   const storage = openSqliteStorage(env.DATABASE_URL);
   try {
-    return await serve(env, overrides, log, secret, storage);
+    // Nodes that share a database but no folder derive it from the one secret they all have.
+    const secret =
+      storage.keyRing && keyEncryptionSecret && !env.SERVER_SECRET
+        ? serverSecretFromKeyEncryptionSecret(keyEncryptionSecret)
+        : loadServerSecret(env.SERVER_SECRET, serverSecretFile(env), log);
+    const keys = await SigningKeys.load({
+      source: keySetSourceFrom(env, storage, keyEncryptionSecret),
+      alg: env.SIGNING_ALG,
+      retentionSeconds: retentionFromEnv(env),
+      log,
+      now: () => (overrides.clock ?? systemClock).now(),
+    });
+    return await serve(env, overrides, log, secret, storage, keys);
   } catch (error) {
     // A start that fails half-way (a port in use, unreadable keys) leaves no connection open.
     await storage.close().catch(() => {});
@@ -78,16 +97,8 @@ async function serve(
   log: (message: string) => void,
   secret: Uint8Array,
   storage: SqliteStorage,
+  keys: SigningKeys,
 ): Promise<RunningServer> {
-  const keys = await SigningKeys.load({
-    inline: env.SIGNING_KEYS,
-    file: env.SIGNING_KEYS_FILE,
-    alg: env.SIGNING_ALG,
-    retentionSeconds: retentionFromEnv(env),
-    log,
-    now: () => (overrides.clock ?? systemClock).now(),
-  });
-
   let handler: ((request: Request, bindings: unknown) => Response | Promise<Response>) | undefined;
   const server = createAdaptorServer({
     // The node bindings (the socket) travel with the request: the client IP comes from them.

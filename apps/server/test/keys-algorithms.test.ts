@@ -144,7 +144,7 @@ describe("a ring holding keys of several algorithms (an algorithm migration)", (
     const once = await rotateKeySet(readKeyFile(file), { ...options, now: server.clock.now() });
     const twice = await rotateKeySet(once.keys, { ...options, now: server.clock.now() });
     writeKeyFile(file, twice.keys);
-    expect(server.keys.reloadIfChanged()).toBe(true);
+    expect(await server.keys.reloadIfChanged()).toBe(true);
 
     const after = await signedUp(server);
     expect(parts(after.result.accessToken).header.alg).toBe("EdDSA");

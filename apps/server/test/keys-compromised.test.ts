@@ -23,7 +23,7 @@ describe("removing a compromised key", () => {
       force: true,
     });
     writeKeyFile(file, rotation.keys);
-    expect(server.keys.reloadIfChanged()).toBe(true);
+    expect(await server.keys.reloadIfChanged()).toBe(true);
     // Retired, the key is still trusted: nobody is logged out by a rotation.
     expect((await client.api.user.me.query()).id).toBe(result.user.id);
 
@@ -31,7 +31,7 @@ describe("removing a compromised key", () => {
       file,
       rotation.keys.filter((key) => key.kid !== compromised),
     );
-    expect(server.keys.reloadIfChanged()).toBe(true);
+    expect(await server.keys.reloadIfChanged()).toBe(true);
     expect(server.keys.current().kids()).not.toContain(compromised);
     expect(await authCodeOf(client.api.user.me.query())).toBe("TOKEN_INVALID");
     expect(await authCodeOf(client.api.auth.refresh.mutate({ refreshToken }))).toBe(

@@ -73,16 +73,16 @@ describe("GET /.well-known/jwks.json", () => {
       force: true,
     });
     writeKeyFile(file, rotation.keys);
-    expect(server.keys.reloadIfChanged()).toBe(true);
+    expect(await server.keys.reloadIfChanged()).toBe(true);
     expect((await getJwks(server)).keys.map((k) => k.kid)).toContain(oldKid);
     expect((await client.api.user.me.query()).id).toBe(result.user.id);
 
     server.clock.advance(retention * 1000 - 1);
-    expect(server.keys.reloadIfChanged()).toBe(false);
+    expect(await server.keys.reloadIfChanged()).toBe(false);
     expect((await getJwks(server)).keys.map((k) => k.kid)).toContain(oldKid);
 
     server.clock.advance(1);
-    expect(server.keys.reloadIfChanged()).toBe(true);
+    expect(await server.keys.reloadIfChanged()).toBe(true);
     const { keys } = await getJwks(server);
     expect(keys.map((k) => k.kid)).not.toContain(oldKid);
     expect(keys.map((k) => k.kid)).toEqual(server.keys.current().kids());

@@ -71,7 +71,7 @@ describe("key rotation under load", { timeout: 120_000 }, () => {
     const file = join(server.dir, "keys.json");
     // A key file whose next key has been published for an hour: the first rotation needs no --force.
     writeKeyFile(file, await initialKeys("EdDSA", Date.now() - 60 * 60 * 1000));
-    expect(server.keys.reloadIfChanged()).toBe(true);
+    expect(await server.keys.reloadIfChanged()).toBe(true);
     const firstKid = server.keys.current().signingKey().kid;
 
     // Sessions signed in before any rotation and then left alone.

@@ -12,6 +12,12 @@ export interface AuthStorage {
   audit: AuditStore;
   dpopProofs: DpopProofStore;
   revocations: RevocationFeed;
+  /**
+   * The signing-key ring shared by every node, where the backend keeps it
+   * (PostgreSQL: many machines share no file). Absent on SQLite, whose
+   * processes share the key file beside the database.
+   */
+  keyRing?: KeyRingStore;
   /** Which backend this is, for logs and the health check. */
   readonly dialect: "sqlite" | "postgresql";
   /** Waits for writes in flight, then closes every connection. */
@@ -207,6 +213,25 @@ export interface AuditRecord {
   sessionId: string | null;
   ip: string | null;
   userAgent: string | null;
+}
+
+/**
+ * The key set as one sealed blob (private keys are encrypted by the caller
+ * before they reach storage) with a version that moves on every change.
+ */
+export interface StoredKeyRing {
+  version: number;
+  sealed: string;
+}
+
+export interface KeyRingStore {
+  read(): Promise<StoredKeyRing | undefined>;
+  /**
+   * Compare-and-set: stores `sealed` as version `expectedVersion + 1` only if
+   * the stored version is still `expectedVersion` (0: nothing stored yet), so
+   * nodes starting together create one ring and two rotations never both win.
+   */
+  write(sealed: string, expectedVersion: number): Promise<boolean>;
 }
 
 /** Remembers DPoP proof ids (RFC 9449 §11.1), shared by every process. */

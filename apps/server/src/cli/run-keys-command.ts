@@ -1,11 +1,11 @@
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { KeySetError, rotateKeySet, type SigningKeyRecord } from "@sesame/auth";
+import { KeySetError, rotateKeySet } from "@sesame/auth";
 import type { Env } from "../env.ts";
+import { FileKeySetSource } from "../keys/file-key-set-source.ts";
 import { initialKeys } from "../keys/initial-keys.ts";
-import { parseKeySet, readKeyFile, writeKeyFile } from "../keys/key-file.ts";
-import { withKeyFileLock } from "../keys/key-file-lock.ts";
+import { InlineKeySetSource } from "../keys/inline-key-set-source.ts";
+import type { KeySetSource } from "../keys/key-set-source.ts";
 import { retentionFromEnv } from "../keys/retention-from-env.ts";
 import { formatKeyTable, summarizeKeys } from "./describe-keys.ts";
 
@@ -60,65 +60,81 @@ export async function runKeysCommand(
     io.err(KEYS_USAGE);
     return 2;
   }
-  const file = resolve(values.file ?? env.SIGNING_KEYS_FILE);
-  const inline = values.file ? undefined : env.SIGNING_KEYS;
   const retention = retentionFromEnv(env);
-
+  let opened: Awaited<ReturnType<typeof keySetSourceForCommand>> | undefined;
   try {
+    opened = await keySetSourceForCommand(env, values.file);
+    const { source } = opened;
     if (command === "list") {
-      const records = inline ? parseKeySet(inline, "SIGNING_KEYS") : readExisting(file);
-      const summaries = summarizeKeys(records, retention);
+      const read = await source.read();
+      if (!read) throw noKeys(source);
+      const summaries = summarizeKeys(read.records, retention);
       io.out(values.json ? JSON.stringify(summaries, null, 2) : formatKeyTable(summaries));
       return 0;
     }
-    if (inline) {
-      io.err(
-        "The keys come from SIGNING_KEYS, which this command cannot write. Put that JSON in a file, run this command with --file <path>, and store the file's new content in SIGNING_KEYS.",
-      );
-      return 1;
-    }
-    // Read, change and write under the lock: two commands at once would otherwise each
-    // rotate the same set, and the later write would drop the key the other promoted.
     if (command === "init") {
-      const keys = await withKeyFileLock(file, async () => {
-        if (existsSync(file)) return undefined;
-        const created = await initialKeys(env.SIGNING_ALG, io.now());
-        writeKeyFile(file, created);
-        return created;
-      });
-      if (keys === undefined) {
-        io.err(`${file} already exists; nothing changed.`);
+      const created = await initialKeys(env.SIGNING_ALG, io.now());
+      if ((await source.read()) || !(await source.write(created, undefined))) {
+        io.err(`${capitalize(source.description)} already holds keys; nothing changed.`);
         return 1;
       }
-      io.out(`Created ${file} (mode 0600) with a current and a next ${env.SIGNING_ALG} key.`);
-      io.out(formatKeyTable(summarizeKeys(keys, retention)));
+      io.out(
+        `Created ${source.description}${source instanceof FileKeySetSource ? " (mode 0600)" : ""} with a current and a next ${env.SIGNING_ALG} key.`,
+      );
+      io.out(formatKeyTable(summarizeKeys(created, retention)));
       return 0;
     }
-    requireKeyFile(file); // before the lock, which would create a missing folder
-    const rotation = await withKeyFileLock(file, async () => {
-      const rotated = await rotateKeySet(readExisting(file), {
+    // Compare-and-set, retried: two rotations at once never both promote from the same set
+    // (one would silently drop the key the other promoted); the later one rotates the result.
+    for (let attempt = 0; attempt < MAX_ROTATE_ATTEMPTS; attempt++) {
+      const read = await source.read();
+      if (!read) throw noKeys(source);
+      const rotation = await rotateKeySet(read.records, {
         now: io.now(),
         alg: env.SIGNING_ALG,
         retentionSeconds: retention,
         force: values.force ?? false,
       });
-      writeKeyFile(file, rotated.keys);
-      return rotated;
-    });
-    io.out(`Rotated ${file}: ${rotation.promoted} now signs, ${rotation.retired} is retired.`);
-    const fresh = rotation.generated.filter((kid) => kid !== rotation.promoted);
-    io.out(
-      `New next key: ${fresh.join(", ") || "none"}. Pruned: ${rotation.pruned.join(", ") || "none"}.`,
-    );
-    io.out(formatKeyTable(summarizeKeys(rotation.keys, retention)));
-    return 0;
+      if (!(await source.write(rotation.keys, read))) continue;
+      io.out(
+        `Rotated ${source.description}: ${rotation.promoted} now signs, ${rotation.retired} is retired.`,
+      );
+      const fresh = rotation.generated.filter((kid) => kid !== rotation.promoted);
+      io.out(
+        `New next key: ${fresh.join(", ") || "none"}. Pruned: ${rotation.pruned.join(", ") || "none"}.`,
+      );
+      io.out(formatKeyTable(summarizeKeys(rotation.keys, retention)));
+      return 0;
+    }
+    throw new Error(`${capitalize(source.description)} kept changing; try again.`);
   } catch (error) {
     io.err(
       error instanceof KeySetError ? `${error.code}: ${error.message}` : (error as Error).message,
     );
     return 1;
+  } finally {
+    await opened?.close();
   }
 }
+
+const MAX_ROTATE_ATTEMPTS = 20;
+
+/** The keys this command works on: `--file`, else where the server would find them. */
+async function keySetSourceForCommand(env: Env, file: string | undefined) {
+  if (file) return { source: new FileKeySetSource(resolve(file)), close: async () => {} };
+  if (env.SIGNING_KEYS) {
+    return { source: new InlineKeySetSource(env.SIGNING_KEYS), close: async () => {} };
+  }
+  return { source: new FileKeySetSource(resolve(env.SIGNING_KEYS_FILE)), close: async () => {} };
+}
+
+function noKeys(source: KeySetSource): Error {
+  return new Error(
+    `No keys in ${source.description}. Start the server once, or run \`pnpm keys init\`.`,
+  );
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function parse(argv: readonly string[]) {
   return parseArgs({
@@ -132,15 +148,4 @@ function parse(argv: readonly string[]) {
       help: { type: "boolean", short: "h" },
     },
   });
-}
-
-function readExisting(file: string): SigningKeyRecord[] {
-  requireKeyFile(file);
-  return readKeyFile(file);
-}
-
-function requireKeyFile(file: string): void {
-  if (!existsSync(file)) {
-    throw new Error(`No key file at ${file}. Start the server once, or run \`pnpm keys init\`.`);
-  }
 }

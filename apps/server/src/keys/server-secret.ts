@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { hkdfSync, randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -37,6 +37,21 @@ export function loadServerSecret(
     rmSync(temporary, { force: true });
   }
   return decode(readFileSync(file, "utf8").trim(), file);
+}
+
+/** A secret from configuration: at least 32 bytes, base64url. */
+export function decodeSecret(value: string, source: string): Uint8Array {
+  return decode(value, source);
+}
+
+/**
+ * The server secret of nodes that share no folder (PostgreSQL): derived from
+ * KEY_ENCRYPTION_SECRET, which every node has, under its own label.
+ */
+export function serverSecretFromKeyEncryptionSecret(keyEncryptionSecret: Uint8Array): Uint8Array {
+  return Buffer.from(
+    hkdfSync("sha256", keyEncryptionSecret, new Uint8Array(0), "sesame/server-secret/v1", 32),
+  );
 }
 
 function decode(value: string, source: string): Uint8Array {

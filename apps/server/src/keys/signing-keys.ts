@@ -1,4 +1,3 @@
-import { existsSync, statSync } from "node:fs";
 import {
   KeyRing,
   type KeyRingSource,
@@ -7,12 +6,10 @@ import {
   type SigningKeyRecord,
 } from "@sesame/auth";
 import { initialKeys } from "./initial-keys.ts";
-import { parseKeySet, readKeyFile, writeKeyFile } from "./key-file.ts";
+import type { KeySetSource, ReadKeySet } from "./key-set-source.ts";
 
 export interface SigningKeysOptions {
-  /** Inline key set JSON (SIGNING_KEYS); wins over the file. */
-  inline?: string;
-  file: string;
+  source: KeySetSource;
   alg: SigningAlgorithm;
   /** Seconds a retired key stays trusted and published (`retiredKeyRetention`). */
   retentionSeconds: number;
@@ -21,27 +18,25 @@ export interface SigningKeysOptions {
 }
 
 /**
- * The server's key ring. Keys come from configuration or from the key file;
- * with neither, a current and a next key are generated on first start and
- * kept in the file (mode 0600). The file is re-read when it changes — `pnpm
- * keys rotate` — so keys rotate without a restart: a running server keeps
- * verifying with the retired key and signs with the promoted one as soon as
- * it sees the new file. A retired key past its retention leaves the ring (and
- * the JWKS) by itself, whether or not anyone rotates again.
+ * The server's key ring. Keys come from a source (key-set-source.ts); with
+ * none there yet, a current and a next key are generated on first start and
+ * stored — by exactly one of the processes starting together, the others
+ * read what it stored. The source is re-read when it changes (`pnpm keys
+ * rotate`), so keys rotate without a restart on every node: a running server
+ * keeps verifying with the retired key and signs with the promoted one as
+ * soon as it sees the new set. A retired key past its retention leaves the
+ * ring (and the JWKS) by itself, whether or not anyone rotates again.
  */
 export class SigningKeys implements KeyRingSource {
-  private records: SigningKeyRecord[];
   private ring: KeyRing;
-  private fileStamp = "";
   private timer: NodeJS.Timeout | undefined;
+  private reloading: Promise<boolean> | undefined;
 
   private constructor(
     private readonly options: SigningKeysOptions,
-    records: SigningKeyRecord[],
+    private read: ReadKeySet,
   ) {
-    this.records = records;
-    this.ring = this.buildRing(records);
-    this.fileStamp = this.stamp();
+    this.ring = this.buildRing(read.records);
     const signer = this.ring.signingKey();
     if (signer.alg !== options.alg) {
       options.log(
@@ -51,16 +46,19 @@ export class SigningKeys implements KeyRingSource {
   }
 
   static async load(options: SigningKeysOptions): Promise<SigningKeys> {
-    if (options.inline) {
-      return new SigningKeys(options, parseKeySet(options.inline, "SIGNING_KEYS"));
+    const { source } = options;
+    let read = await source.read();
+    if (!read) {
+      if (await source.write(await initialKeys(options.alg, options.now()), undefined)) {
+        options.log(
+          `No signing key configured: generated a new ${options.alg} key and saved it to ${source.description}${source.description.startsWith("the key file") ? " (mode 0600). Keep this file secret and back it up; set SIGNING_KEYS or SIGNING_KEYS_FILE to use your own." : "."}`,
+        );
+      }
+      // Whoever won the race to create it, every process now reads the one set.
+      read = await source.read();
+      if (!read) throw new Error(`No signing keys in ${source.description}.`);
     }
-    if (!existsSync(options.file)) {
-      writeKeyFile(options.file, await initialKeys(options.alg, options.now()));
-      options.log(
-        `No signing key configured: generated a new ${options.alg} key and saved it to ${options.file} (mode 0600). Keep this file secret and back it up; set SIGNING_KEYS or SIGNING_KEYS_FILE to use your own.`,
-      );
-    }
-    return new SigningKeys(options, readKeyFile(options.file));
+    return new SigningKeys(options, read);
   }
 
   current(): KeyRing {
@@ -68,28 +66,44 @@ export class SigningKeys implements KeyRingSource {
   }
 
   /**
-   * Re-reads the key file if it changed, and drops retired keys whose
-   * retention has ended. The ring is replaced only when its keys change, and a
-   * bad file keeps the old keys and is reported. Answers whether it changed.
+   * Re-reads the source if it changed, and drops retired keys whose
+   * retention has ended. The ring is replaced only when its keys change, and
+   * a bad set keeps the old keys and is reported. Answers whether it changed.
    */
-  reloadIfChanged(): boolean {
-    const stamp = this.stamp();
-    let records = this.records;
-    if (stamp !== this.fileStamp) {
-      this.fileStamp = stamp;
+  reloadIfChanged(): Promise<boolean> {
+    this.reloading ??= this.reload().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  /** Checks the source and the retired keys' retention every `intervalMs` until `stop()`. */
+  watch(intervalMs: number): void {
+    this.timer ??= setInterval(() => void this.reloadIfChanged(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async reload(): Promise<boolean> {
+    const { source } = this.options;
+    let read = this.read;
+    if (source.mayHaveChanged?.(read.stamp) ?? true) {
       try {
-        records = readKeyFile(this.options.file);
+        read = (await source.read()) ?? read;
       } catch (error) {
         this.options.log(`Keeping the previous signing keys: ${(error as Error).message}`);
         return false;
       }
     }
-    const live = this.live(records);
-    if (records === this.records && sameKids(live, this.ring.kids())) return false;
+    const live = this.live(read.records);
+    if (read.stamp === this.read.stamp && sameKids(live, this.ring.kids())) return false;
     try {
-      const ring = this.buildRing(records);
-      this.records = records;
-      this.ring = ring;
+      this.ring = this.buildRing(read.records);
+      this.read = read;
     } catch (error) {
       this.options.log(`Keeping the previous signing keys: ${(error as Error).message}`);
       return false;
@@ -101,29 +115,12 @@ export class SigningKeys implements KeyRingSource {
     return true;
   }
 
-  /** Checks the key file and the retired keys' retention every `intervalMs` until `stop()`. */
-  watch(intervalMs: number): void {
-    this.timer ??= setInterval(() => this.reloadIfChanged(), intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
   private live(records: readonly SigningKeyRecord[]): SigningKeyRecord[] {
     return pruneRetiredKeys(records, this.options.now(), this.options.retentionSeconds).kept;
   }
 
   private buildRing(records: readonly SigningKeyRecord[]): KeyRing {
     return new KeyRing(this.live(records));
-  }
-
-  private stamp(): string {
-    if (this.options.inline || !existsSync(this.options.file)) return "";
-    const { mtimeMs, size, ino } = statSync(this.options.file);
-    return `${mtimeMs}:${size}:${ino}`;
   }
 }
 
