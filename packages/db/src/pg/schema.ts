@@ -1,0 +1,163 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  check,
+  customType,
+  index,
+  integer,
+  pgTable,
+  text,
+} from "drizzle-orm/pg-core";
+
+/**
+ * The auth database on PostgreSQL: table for table and column for column the
+ * SQLite schema (../sqlite/schema.ts), so both backends hold the same facts
+ * under the same names. All times are epoch milliseconds in `bigint` columns,
+ * read as JavaScript numbers (exact up to 2^53 ms, the year 287396). One
+ * table more: the signing-key ring, which SQLite's processes keep in the key
+ * file beside the database but machines sharing only PostgreSQL cannot.
+ */
+
+/** Epoch milliseconds. */
+const ms = (name: string) => bigint(name, { mode: "number" });
+
+/** A 64-bit transaction id (never wraps around), as text: only SQL compares it. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  /** Normalized (trimmed, lowercased) so one address is one account. */
+  email: text("email").notNull().unique(),
+  name: text("name"),
+  role: text("role", { enum: ["user", "admin"] })
+    .notNull()
+    .default("user"),
+  /** argon2id PHC string: algorithm, parameters and salt travel with the hash. */
+  passwordHash: text("password_hash").notNull(),
+  createdAt: ms("created_at").notNull(),
+  updatedAt: ms("updated_at").notNull(),
+  disabledAt: ms("disabled_at"),
+  /**
+   * Bumped by every change that must end the sessions a credential opened (a
+   * new password, disabling the account): a login creates its session only if
+   * the version it verified against is still current, in the same transaction.
+   */
+  credentialVersion: integer("credential_version").notNull().default(0),
+});
+
+/**
+ * A session ("device") and its refresh-token chain, in one row whatever the
+ * number of rotations: only the SHA-256 of the current token and of its
+ * parent are kept; any other well-signed token of the session is a spent one.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: ms("created_at").notNull(),
+    lastUsedAt: ms("last_used_at").notNull(),
+    /** Moves forward with each refresh, never past `absoluteExpiresAt`. */
+    idleExpiresAt: ms("idle_expires_at").notNull(),
+    absoluteExpiresAt: ms("absolute_expires_at").notNull(),
+    revokedAt: ms("revoked_at"),
+    revokeReason: text("revoke_reason"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+    /** RFC 7638 thumbprint of the DPoP key the session's refresh tokens are bound to (RFC 9449), if any. */
+    dpopJkt: text("dpop_jkt"),
+    /** SHA-256 of the current refresh token: the compare-and-set key of a rotation (set by every insert). */
+    refreshHash: text("refresh_hash"),
+    /** SHA-256 of the token the current one replaced, for the grace window. */
+    parentHash: text("parent_hash"),
+    /** When the parent was spent (the current token was issued). */
+    rotatedAt: ms("rotated_at"),
+    /** The current token sealed for the parent (successor-seal.ts); erased within seconds of the window's end. */
+    parentSeal: text("parent_seal"),
+    /** Who rotated the parent (a hash of its user agent and network): only that client gets the grace answer. */
+    rotatedBy: text("rotated_by"),
+  },
+  (table) => [
+    index("sessions_user_id_idx").on(table.userId),
+    index("sessions_idle_expires_at_idx").on(table.idleExpiresAt),
+    // The seal sweep reads only sessions still holding a seal.
+    index("sessions_sealed_rotated_at_idx")
+      .on(table.rotatedAt)
+      .where(sql`${table.parentSeal} IS NOT NULL`),
+  ],
+);
+
+/** The hashed `jti` of every DPoP proof accepted (RFC 9449 §11.1), until it could no longer pass the `iat` check. */
+export const dpopProofs = pgTable(
+  "dpop_proofs",
+  {
+    jtiHash: text("jti_hash").primaryKey(),
+    expiresAt: ms("expires_at").notNull(),
+  },
+  (table) => [index("dpop_proofs_expires_at_idx").on(table.expiresAt)],
+);
+
+/**
+ * An append-only feed of session revocations, read by every server process
+ * (pg-revocation-feed.ts). `seq` orders rows but is no cursor: sequence
+ * values are taken at insert and commit out of order, so a reader of
+ * `seq > cursor` could pass over a row committed late. `xid` is the writing
+ * transaction's id, which the reader compares with its snapshot's horizon instead.
+ */
+export const sessionRevocations = pgTable(
+  "session_revocations",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    sessionId: text("session_id").notNull(),
+    revokedAt: ms("revoked_at").notNull(),
+    xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
+  },
+  (table) => [index("session_revocations_xid_idx").on(table.xid)],
+);
+
+/** Failed-login and request counters per account and per IP, shared by every process. */
+export const throttleCounters = pgTable("throttle_counters", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStartedAt: ms("window_started_at").notNull(),
+  lastFailureAt: ms("last_failure_at").notNull(),
+});
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    type: text("type").notNull(),
+    at: ms("at").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    sessionId: text("session_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** Repeated events (failed sign-ins, refreshes) are folded into one row: how many, and when the first was (`at` is the last). */
+    count: integer("count").notNull().default(1),
+    firstAt: ms("first_at"),
+  },
+  (table) => [
+    index("audit_events_user_id_at_idx").on(table.userId, table.at),
+    // audit.list pages an account's events newest first by id.
+    index("audit_events_user_id_id_idx").on(table.userId, table.id),
+  ],
+);
+
+/**
+ * The signing-key ring of every node (AuthStorage.keyRing): one row, the key
+ * set sealed by the caller (private keys never reach the database in the
+ * clear), and a version every write moves, the key of its compare-and-set.
+ */
+export const keyRing = pgTable(
+  "key_ring",
+  {
+    id: integer("id").primaryKey(),
+    version: integer("version").notNull(),
+    sealed: text("sealed").notNull(),
+  },
+  (table) => [check("key_ring_one_row", sql`${table.id} = 1`)],
+);
