@@ -4,6 +4,15 @@
  * schemas and committed migrations per dialect, and one seam that picks the
  * backend from `DATABASE_URL`.
  */
+export { type OpenStorageOptions, openStorage } from "./open-storage.ts";
+export { applyPostgresMigrations, PG_MIGRATIONS_FOLDER } from "./pg/migrate.ts";
+export {
+  openPostgresStorage,
+  type PostgresStorage,
+  type PostgresStorageOptions,
+} from "./pg/pg-storage.ts";
+export * as pgSchema from "./pg/schema.ts";
+export { isUnavailable } from "./pg/unavailable.ts";
 export { applyMigrations, MIGRATIONS_FOLDER } from "./sqlite/migrate.ts";
 export { databasePath, openDatabase, type SqliteDatabase } from "./sqlite/open-database.ts";
 export * as schema from "./sqlite/schema.ts";

@@ -1,0 +1,111 @@
+import type {
+  AuditEventType,
+  AuditQuery,
+  AuditRecord,
+  AuditStore,
+  FoldInstruction,
+  StoredAuditEvent,
+} from "@sesame/auth";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import type { PgDb, PgSql, PgTx } from "../pg-client.ts";
+import { auditEvents } from "../schema.ts";
+import { insertAudit, lockUserAudit } from "./pg-audit-insert.ts";
+
+export class PgAuditStore implements AuditStore {
+  constructor(
+    private readonly db: PgDb,
+    private readonly sql: PgSql,
+  ) {}
+
+  /**
+   * A fold is one transaction under the user's audit lock (pg-audit-insert.ts),
+   * taken before the rows that decide it are read: concurrent appends for the
+   * user, from any process, wait their turn, so none loses a count or decides
+   * on rows another is changing.
+   */
+  async append(event: AuditRecord, fold?: FoldInstruction): Promise<void> {
+    const userId = event.userId;
+    if (userId === null) {
+      await this.sql.begin((tx) => insertAudit(tx, event));
+      return;
+    }
+    await this.sql.begin(async (tx) => {
+      await lockUserAudit(tx, userId);
+      const into = fold && (await this.foldTarget(tx, userId, event, fold));
+      if (into === undefined) {
+        await tx`
+          INSERT INTO audit_events (type, at, user_id, session_id, ip, user_agent)
+          VALUES (${event.type}, ${event.at}, ${userId}, ${event.sessionId}, ${event.ip}, ${event.userAgent})`;
+        return;
+      }
+      // Every right-hand side reads the row as it was before this update.
+      await tx`
+        UPDATE audit_events SET count = count + 1,
+          first_at = least(coalesce(first_at, at), ${event.at}::bigint),
+          at = greatest(at, ${event.at}::bigint),
+          session_id = ${event.sessionId}, ip = ${event.ip}, user_agent = ${event.userAgent}
+        WHERE id = ${into}`;
+    });
+  }
+
+  /**
+   * The id of the row the event folds into, if any: the SQLite store's
+   * lookups, each bounded below by `at` so they read only the user's recent
+   * rows through the (user_id, at) index. Call under the user's audit lock.
+   */
+  private async foldTarget(
+    tx: PgTx,
+    userId: string,
+    event: AuditRecord,
+    fold: FoldInstruction,
+  ): Promise<number | undefined> {
+    const { cap } = fold;
+    const [inCap] = await tx<{ rows: number }[]>`
+      SELECT count(*) AS rows FROM audit_events
+      WHERE user_id = ${userId} AND at >= ${cap.since} AND coalesce(first_at, at) >= ${cap.since}
+        AND type = ANY(${[...cap.types]}::text[])`;
+    if ((inCap?.rows ?? 0) >= cap.rows) {
+      const [latest] = await tx<{ id: number }[]>`
+        SELECT id FROM audit_events
+        WHERE user_id = ${userId} AND at >= ${cap.since} AND coalesce(first_at, at) >= ${cap.since}
+          AND type = ${event.type}
+        ORDER BY id DESC LIMIT 1`;
+      return latest?.id;
+    }
+    // The latest row that is either a candidate or ends a run: the event
+    // folds only if that row is a candidate (nothing ended its run since).
+    const [latest] = await tx<{ id: number; type: string }[]>`
+      SELECT id, type FROM audit_events
+      WHERE user_id = ${userId} AND at >= ${fold.since}
+        AND ((type = ${event.type} AND coalesce(first_at, at) >= ${fold.since}
+              AND (NOT ${fold.sameSession}::boolean OR session_id IS NOT DISTINCT FROM ${event.sessionId}::text))
+          OR type = ANY(${[...fold.breakers]}::text[]))
+      ORDER BY id DESC LIMIT 1`;
+    return latest?.type === event.type ? latest.id : undefined;
+  }
+
+  async purgeBefore(before: number): Promise<number> {
+    const purged = await this.sql`DELETE FROM audit_events WHERE at < ${before}`;
+    return purged.count;
+  }
+
+  async listForUser(userId: string, query: AuditQuery): Promise<StoredAuditEvent[]> {
+    const rows = await this.db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.userId, userId),
+          query.before === undefined ? undefined : lt(auditEvents.id, query.before),
+          query.types === undefined ? undefined : inArray(auditEvents.type, [...query.types]),
+        ),
+      )
+      .orderBy(desc(auditEvents.id))
+      .limit(query.limit);
+    return rows.map((row) => ({
+      ...row,
+      type: row.type as AuditEventType,
+      firstAt: row.firstAt ?? row.at,
+    }));
+  }
+}

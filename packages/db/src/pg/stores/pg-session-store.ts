@@ -1,0 +1,144 @@
+import type {
+  AuditRecord,
+  RevokeReason,
+  RotationWrite,
+  SessionRecord,
+  SessionStore,
+} from "@sesame/auth";
+import { and, desc, sql as drizzleSql, eq, gt, isNull } from "drizzle-orm";
+import type { PgDb, PgSql } from "../pg-client.ts";
+import { sessions } from "../schema.ts";
+import { insertAudit } from "./pg-audit-insert.ts";
+import type { PgSessionRevocations } from "./pg-session-revocations.ts";
+
+export class PgSessionStore implements SessionStore {
+  private readonly byId;
+  private readonly activeOfUser;
+
+  constructor(
+    db: PgDb,
+    private readonly sql: PgSql,
+    private readonly revocations: PgSessionRevocations,
+  ) {
+    const p = drizzleSql.placeholder;
+    this.byId = db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, p("id")))
+      .prepare("session_by_id");
+    this.activeOfUser = db
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.userId, p("userId")),
+          isNull(sessions.revokedAt),
+          gt(sessions.idleExpiresAt, p("now")),
+          gt(sessions.absoluteExpiresAt, p("now")),
+        ),
+      )
+      .orderBy(desc(sessions.lastUsedAt))
+      .prepare("active_sessions_of_user");
+  }
+
+  /**
+   * One transaction: the user's row is read FOR SHARE, so a password change
+   * or disable (which updates that row first) either committed before, and
+   * the check fails, or waits for this commit and then revokes the session.
+   */
+  create(
+    session: SessionRecord,
+    guard: { credentialVersion: number },
+    audit: AuditRecord,
+  ): Promise<"created" | "credential_changed"> {
+    return this.sql.begin(async (tx) => {
+      const [user] = await tx<{ credential_version: number; disabled_at: number | null }[]>`
+        SELECT credential_version, disabled_at FROM users WHERE id = ${session.userId} FOR SHARE`;
+      if (
+        !user ||
+        user.disabled_at !== null ||
+        user.credential_version !== guard.credentialVersion
+      ) {
+        return "credential_changed" as const;
+      }
+      const s = session;
+      await tx`
+        INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at,
+          absolute_expires_at, revoked_at, revoke_reason, user_agent, ip, dpop_jkt, refresh_hash,
+          parent_hash, rotated_at, parent_seal, rotated_by)
+        VALUES (${s.id}, ${s.userId}, ${s.createdAt}, ${s.lastUsedAt}, ${s.idleExpiresAt},
+          ${s.absoluteExpiresAt}, ${s.revokedAt}, ${s.revokeReason}, ${s.userAgent}, ${s.ip},
+          ${s.dpopJkt}, ${s.refreshHash}, ${s.parentHash}, ${s.rotatedAt}, ${s.parentSeal},
+          ${s.rotatedBy})`;
+      await insertAudit(tx, audit);
+      return "created" as const;
+    });
+  }
+
+  async findById(id: string): Promise<SessionRecord | undefined> {
+    const [row] = await this.byId.execute({ id });
+    return row && toSessionRecord(row);
+  }
+
+  async listActive(userId: string, now: number): Promise<SessionRecord[]> {
+    return (await this.activeOfUser.execute({ userId, now })).map(toSessionRecord);
+  }
+
+  revoke(sessionId: string, userId: string, reason: RevokeReason, now: number): Promise<boolean> {
+    return this.sql.begin((tx) => this.revocations.revokeOne(tx, sessionId, userId, reason, now));
+  }
+
+  revokeAllForUser(
+    userId: string,
+    reason: RevokeReason,
+    now: number,
+    exceptSessionId?: string,
+  ): Promise<string[]> {
+    return this.sql.begin((tx) =>
+      this.revocations.revokeLiveOfUser(tx, userId, reason, now, exceptSessionId),
+    );
+  }
+
+  /**
+   * One statement, the compare-and-set of ../sqlite/stores/session-statements.ts:
+   * a concurrent rotation or revocation of the row makes PostgreSQL re-check
+   * the WHERE on the row it committed, so exactly one of parallel rotations
+   * of a token wins and none lands on a revoked session.
+   */
+  async rotate(w: RotationWrite): Promise<"rotated" | "lost"> {
+    const written = await this.sql`
+      UPDATE sessions SET parent_hash = refresh_hash, refresh_hash = ${w.successorHash},
+        rotated_at = ${w.now}, parent_seal = ${w.sealedSuccessor}, rotated_by = ${w.rotatedBy},
+        last_used_at = ${w.now}, idle_expires_at = ${w.idleExpiresAt}, ip = ${w.ip},
+        user_agent = ${w.userAgent}
+      WHERE id = ${w.sessionId} AND refresh_hash = ${w.presentedHash} AND revoked_at IS NULL`;
+    return written.count === 1 ? "rotated" : "lost";
+  }
+
+  async eraseSealsBefore(before: number): Promise<number> {
+    const erased = await this.sql`
+      UPDATE sessions SET parent_seal = NULL
+      WHERE parent_seal IS NOT NULL AND rotated_at < ${before}`;
+    return erased.count;
+  }
+
+  /** Deletes dead sessions and feed rows too old to matter, in one statement. */
+  async purgeDead(now: number, retainMs: number): Promise<number> {
+    const before = now - retainMs;
+    const [row] = await this.sql<{ deleted: number }[]>`
+      WITH deleted AS (
+        DELETE FROM sessions
+        WHERE revoked_at < ${before} OR idle_expires_at < ${before} OR absolute_expires_at < ${before}
+        RETURNING 1
+      ), fed AS (
+        DELETE FROM session_revocations WHERE revoked_at < ${before}
+      )
+      SELECT count(*) AS deleted FROM deleted`;
+    return row?.deleted ?? 0;
+  }
+}
+
+const toSessionRecord = (row: typeof sessions.$inferSelect): SessionRecord => ({
+  ...row,
+  revokeReason: row.revokeReason as RevokeReason | null,
+});
