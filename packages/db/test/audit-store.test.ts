@@ -1,13 +1,13 @@
-import type { AuditEventType, AuditRecord, FoldInstruction } from "@sesame/auth";
+import type { AuditEventType, AuditRecord, AuthStorage, FoldInstruction } from "@sesame/auth";
 import { describe, expect, it } from "vitest";
-import type { SqliteStorage } from "../src/index.ts";
-import { email, freshDatabaseFile, openStorage } from "./support/fixtures.ts";
+import { type Backend, backends } from "./support/backends.ts";
+import { email } from "./support/fixtures.ts";
 
 /**
  * The store's side of audit folding: it applies whatever instruction it is
  * given, atomically. These instructions are written out here rather than
- * taken from the auth core's rules, so the tests pin the primitive a second
- * backend would implement.
+ * taken from the auth core's rules, so the tests pin the primitive each
+ * backend implements.
  */
 
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -15,7 +15,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 let users = 0;
-async function user(storage: SqliteStorage): Promise<string> {
+async function user(storage: AuthStorage): Promise<string> {
   const id = `user-${++users}`;
   await storage.users.create({
     id,
@@ -61,12 +61,12 @@ const instruction = (
   },
 });
 
-const list = (storage: SqliteStorage, userId: string, limit = 200) =>
+const list = (storage: AuthStorage, userId: string, limit = 200) =>
   storage.audit.listForUser(userId, { limit });
 
-describe("the SQLite audit store", () => {
+describe.each(backends)("the audit store on $dialect", (backend: Backend) => {
   it("without an instruction writes one row per event: count 1, first time equal to the time", async () => {
-    const storage = openStorage(freshDatabaseFile());
+    const storage = await backend.open();
     const id = await user(storage);
     await storage.audit.append(event(id, "login_failed", T0));
     await storage.audit.append(event(id, "login_failed", T0 + 1));
@@ -78,7 +78,7 @@ describe("the SQLite audit store", () => {
   });
 
   it("folds into the latest row of the type: count, first and last time, the latest's IP and user agent", async () => {
-    const storage = openStorage(freshDatabaseFile());
+    const storage = await backend.open();
     const id = await user(storage);
     for (let i = 0; i < 5; i++) {
       const at = T0 + i * MINUTE;
@@ -100,7 +100,7 @@ describe("the SQLite audit store", () => {
   });
 
   it("a breaker written after the row ends its run, whoever wrote it; other types do not", async () => {
-    const storage = openStorage(freshDatabaseFile());
+    const storage = await backend.open();
     const id = await user(storage);
     const fold = (at: number) => instruction(at, { breakers: ["login_succeeded"] });
     await storage.audit.append(event(id, "login_failed", T0), fold(T0));
@@ -119,7 +119,7 @@ describe("the SQLite audit store", () => {
   });
 
   it("starts a new row once the latest one's first event is before the window", async () => {
-    const storage = openStorage(freshDatabaseFile());
+    const storage = await backend.open();
     const id = await user(storage);
     for (const at of [T0, T0 + 30 * MINUTE, T0 + HOUR, T0 + HOUR + 1, T0 + 2 * HOUR]) {
       await storage.audit.append(event(id, "login_failed", at), instruction(at));
@@ -132,7 +132,7 @@ describe("the SQLite audit store", () => {
   });
 
   it("with sameSession folds only into a row of the event's own session", async () => {
-    const storage = openStorage(freshDatabaseFile());
+    const storage = await backend.open();
     const id = await user(storage);
     const fold = (at: number) => instruction(at, { sameSession: true });
     for (const [sessionId, at] of [
@@ -152,7 +152,7 @@ describe("the SQLite audit store", () => {
   });
 
   it("past the cap folds into the latest row of the type whatever breaks it, or adds one when there is none", async () => {
-    const storage = openStorage(freshDatabaseFile());
+    const storage = await backend.open();
     const id = await user(storage);
     const fold = (at: number) => instruction(at, { breakers: ["logout"], rows: 3 });
     for (let i = 0; i < 3; i++) {
@@ -192,7 +192,7 @@ describe("the SQLite audit store", () => {
   });
 
   it("counts only the user's own rows, for the run and for the cap", async () => {
-    const storage = openStorage(freshDatabaseFile());
+    const storage = await backend.open();
     const [a, b] = [await user(storage), await user(storage)];
     const fold = (at: number) => instruction(at, { breakers: ["login_succeeded"], rows: 2 });
     await storage.audit.append(event(a, "login_failed", T0), fold(T0));
@@ -204,9 +204,9 @@ describe("the SQLite audit store", () => {
     expect((await list(storage, b)).map((row) => row.count)).toEqual([2, 1]);
   });
 
-  it("folds events appended at once, in one process or two sharing the file, without losing a count", async () => {
-    const file = freshDatabaseFile();
-    const [one, two] = [openStorage(file), openStorage(file)];
+  it("folds events appended at once, in one process or two sharing the database, without losing a count", async () => {
+    const one = await backend.open();
+    const two = await backend.openSecond(one);
     const id = await user(one);
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
@@ -219,7 +219,7 @@ describe("the SQLite audit store", () => {
   });
 
   it("lists newest first by id, pages with `before` and filters by type", async () => {
-    const storage = openStorage(freshDatabaseFile());
+    const storage = await backend.open();
     const id = await user(storage);
     await storage.audit.append(event(id, "login_failed", T0), instruction(T0));
     await storage.audit.append(event(id, "login_succeeded", T0 + 1, { sessionId: "s1" }));

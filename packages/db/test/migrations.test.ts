@@ -15,25 +15,30 @@ import { hashToken, ManualClock, REFRESH_TOKEN, signToken } from "@sesame/auth";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../src/index.ts";
+import { openDatabase, openStorage, type PostgresStorage } from "../src/index.ts";
+import { freshPostgresDatabase } from "../test-support/index.ts";
 import {
+  afterThisTest,
   authOn,
   codeOf,
   freshDatabaseFile,
   META,
-  openStorage,
+  openSqlite,
   testKeyRing,
 } from "./support/fixtures.ts";
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const DRIZZLE_KIT = join(PACKAGE_DIR, "node_modules", ".bin", "drizzle-kit");
 
-describe("the committed migrations", () => {
+describe.each([
+  { dialect: "sqlite", folder: "sqlite" },
+  { dialect: "postgresql", folder: "pg" },
+])("the committed $dialect migrations", ({ dialect, folder }) => {
   it("are exactly the schema: drizzle-kit finds nothing left to migrate", () => {
     // A copy, so a drifted schema shows as a new migration there and never lands in ./drizzle.
     const out = mkdtempSync(join(tmpdir(), "sesame-migrations-"));
     try {
-      cpSync(join(PACKAGE_DIR, "drizzle", "sqlite"), out, { recursive: true });
+      cpSync(join(PACKAGE_DIR, "drizzle", folder), out, { recursive: true });
       const before = readdirSync(out).sort();
       const printed = execFileSync(
         DRIZZLE_KIT,
@@ -41,9 +46,9 @@ describe("the committed migrations", () => {
         [
           "generate",
           "--dialect",
-          "sqlite",
+          dialect,
           "--schema",
-          "./src/sqlite/schema.ts",
+          `./src/${folder}/schema.ts`,
           "--out",
           relative(PACKAGE_DIR, out),
         ],
@@ -54,6 +59,27 @@ describe("the committed migrations", () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe("PostgreSQL nodes starting together on an empty database", () => {
+  it("all open, and the migrations are applied exactly once", async () => {
+    const url = await freshPostgresDatabase();
+    const storages = await Promise.all(
+      Array.from({ length: 3 }, () => openStorage(url, { poolSize: 2 })),
+    );
+    for (const storage of storages) afterThisTest(() => storage.close());
+    const { sql } = storages[0] as PostgresStorage;
+    const applied = await sql`SELECT hash FROM drizzle.__drizzle_migrations`;
+    const journal = JSON.parse(
+      readFileSync(join(PACKAGE_DIR, "drizzle", "pg", "meta", "_journal.json"), "utf8"),
+    );
+    expect(applied).toHaveLength(journal.entries.length);
+    expect(new Set(applied.map((row) => row.hash)).size).toBe(applied.length);
+    // Each works, and each sees what the others write.
+    expect(storages.map((storage) => storage.dialect)).toEqual(Array(3).fill("postgresql"));
+    await storages[1]?.dpopProofs.remember("a proof", Date.now() + 60_000);
+    expect(await storages[2]?.dpopProofs.remember("a proof", Date.now() + 60_000)).toBe(false);
   });
 });
 
@@ -92,7 +118,7 @@ describe("upgrading a database made by the first release", () => {
       insert.run(hashToken(rt1), hashToken(rt0), now - 500, now + 3_600_000, null, null);
       old.close();
 
-      const storage = openStorage(file);
+      const storage = openSqlite(file);
       const { auth, clock } = await authOn(storage, new ManualClock(now + 20_000));
       clock.advance(0);
       expect(await codeOf(auth.refresh(rt1, META))).toBe("ok");

@@ -1,23 +1,16 @@
 import { hashToken } from "@sesame/auth";
 import { describe, expect, it } from "vitest";
-import {
-  authOn,
-  codeOf,
-  email,
-  freshDatabaseFile,
-  META,
-  openStorage,
-  PASSWORD,
-} from "./support/fixtures.ts";
+import { type Backend, backends } from "./support/backends.ts";
+import { authOn, codeOf, email, META, PASSWORD } from "./support/fixtures.ts";
 
-async function signedUp() {
-  const storage = openStorage(freshDatabaseFile());
-  const { auth, clock } = await authOn(storage);
-  const first = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
-  return { storage, auth, clock, first };
-}
+describe.each(backends)("refresh-token rotation on $dialect", (backend: Backend) => {
+  async function signedUp() {
+    const storage = await backend.open();
+    const { auth, clock } = await authOn(storage);
+    const first = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    return { storage, auth, clock, first };
+  }
 
-describe("refresh-token rotation on SQLite", () => {
   it("rotates: a new, different token; the old one becomes the parent of the new current one", async () => {
     const { storage, auth, first } = await signedUp();
     const second = await auth.refresh(first.refreshToken, META);

@@ -1,29 +1,42 @@
 import { describe, expect, it } from "vitest";
-import {
-  authOn,
-  codeOf,
-  email,
-  freshDatabaseFile,
-  META,
-  openStorage,
-  PASSWORD,
-} from "./support/fixtures.ts";
+import { type Backend, backends, eventually } from "./support/backends.ts";
+import { authOn, codeOf, email, META, PASSWORD } from "./support/fixtures.ts";
 
-/** Two auth cores on two connections to one file: two server processes sharing a database. */
-async function twoProcesses() {
-  const file = freshDatabaseFile();
-  const a = await authOn(openStorage(file));
-  const b = await authOn(openStorage(file), a.clock);
-  return { a: a.auth, b: b.auth, clock: a.clock };
-}
+describe.each(backends)("several processes sharing one $dialect database", (backend: Backend) => {
+  /** Two auth cores on two connections to one database: two server processes. */
+  async function twoProcesses() {
+    const storage = await backend.open();
+    const a = await authOn(storage);
+    const b = await authOn(await backend.openSecond(storage), a.clock);
+    return { a: a.auth, b: b.auth, clock: a.clock };
+  }
 
-describe("several processes sharing one database", () => {
-  it("a revocation in one is seen at once by the other's access-token check", async () => {
+  it("a revocation in one reaches the other's access-token check (SQLite: at once; PostgreSQL: within 1 s)", async () => {
     const { a, b } = await twoProcesses();
     const pair = await a.accounts.register({ email: email(), password: PASSWORD }, META);
     expect(await codeOf(b.authenticate(pair.accessToken))).toBe("ok");
     await a.sessions.logout(pair.user.id, pair.sessionId, META);
-    expect(await codeOf(b.authenticate(pair.accessToken))).toBe("SESSION_REVOKED");
+    const refused = () =>
+      codeOf(b.authenticate(pair.accessToken)).then((code) => code === "SESSION_REVOKED");
+    expect(await eventually(backend.revocationDelayMs, refused)).toBe(true);
+  });
+
+  it("a password change in one ends the user's other sessions in the other", async () => {
+    const { a, b } = await twoProcesses();
+    const address = email();
+    const first = await a.accounts.register({ email: address, password: PASSWORD }, META);
+    const second = await b.accounts.login({ email: address, password: PASSWORD }, META);
+    await a.accounts.changePassword(
+      first.user.id,
+      first.sessionId,
+      { currentPassword: PASSWORD, newPassword: "a new and different passphrase" },
+      META,
+    );
+    const refused = () =>
+      codeOf(b.authenticate(second.accessToken)).then((code) => code === "SESSION_REVOKED");
+    expect(await eventually(backend.revocationDelayMs, refused)).toBe(true);
+    expect(await codeOf(b.refresh(second.refreshToken, META))).toBe("SESSION_REVOKED");
+    expect(await codeOf(b.authenticate(first.accessToken))).toBe("ok");
   });
 
   it("the same refresh token rotated in both at once yields one successor", async () => {

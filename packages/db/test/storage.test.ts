@@ -1,19 +1,171 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import type { AuditEventType, AuditRecord, SessionRecord } from "@sesame/auth";
 import { describe, expect, it } from "vitest";
-import { openDatabase, WriteBatcher } from "../src/index.ts";
+import { openDatabase, type PostgresStorage, WriteBatcher } from "../src/index.ts";
+import { type Backend, backends, postgresql, queryValue } from "./support/backends.ts";
 import {
   authOn,
   email,
   freshDatabaseFile,
   META,
-  openStorage,
+  openSqlite,
   PASSWORD,
 } from "./support/fixtures.ts";
 
+describe.each(backends)("storage on $dialect", (backend: Backend) => {
+  it("stores refresh tokens only as hashes: the database contains none of them", async () => {
+    const storage = await backend.open();
+    const { auth } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    const tokens = [pair.refreshToken];
+    for (let i = 0; i < 5; i++)
+      tokens.push((await auth.refresh(tokens.at(-1) ?? "", META)).refreshToken);
+    const contents = await backend.contents(storage);
+    // The scan sees what was written: the user's email is there.
+    expect(contents).toContain(pair.user.email);
+    for (const token of tokens) {
+      expect(contents.includes(token)).toBe(false);
+      expect(contents.includes(token.split(".")[2] ?? "")).toBe(false);
+    }
+  });
+
+  it("keeps only SHA-256 digests of the current refresh token and its parent, in the session's row", async () => {
+    const storage = await backend.open();
+    const { auth } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    const next = await auth.refresh(pair.refreshToken, META);
+    const digest = (token: string) => createHash("sha256").update(token).digest("base64url");
+    const rows = await backend.query(
+      storage,
+      "SELECT refresh_hash, parent_hash FROM sessions WHERE id = ?",
+      [pair.sessionId],
+    );
+    expect(rows).toEqual([
+      { refresh_hash: digest(next.refreshToken), parent_hash: digest(pair.refreshToken) },
+    ]);
+  });
+
+  it("a session's rows stay O(1) however often it rotates", async () => {
+    const storage = await backend.open();
+    const { auth } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    const count = () =>
+      queryValue(
+        backend,
+        storage,
+        "SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM session_revocations) + (SELECT count(*) FROM throttle_counters) AS n",
+      );
+    const before = await count();
+    let token = pair.refreshToken;
+    for (let i = 0; i < 50; i++) token = (await auth.refresh(token, META)).refreshToken;
+    expect(await count()).toBe(before);
+  });
+
+  it("housekeeping deletes a session a day after it ended", async () => {
+    const storage = await backend.open();
+    const { auth, clock } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    await auth.sessions.logout(pair.user.id, pair.sessionId, META);
+    expect((await auth.purgeExpired()).sessions).toBe(0);
+    clock.advance(2 * 24 * 3600 * 1000);
+    expect((await auth.purgeExpired()).sessions).toBe(1);
+    expect(await storage.sessions.findById(pair.sessionId)).toBeUndefined();
+    expect(
+      await queryValue(backend, storage, "SELECT count(*) AS n FROM session_revocations"),
+    ).toBe(0);
+  });
+
+  it("keeps audit events for their retention (90 days), then purges them", async () => {
+    const storage = await backend.open();
+    const { auth, clock } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    clock.advance(89 * 24 * 3600 * 1000);
+    expect((await auth.purgeExpired()).auditEvents).toBe(0);
+    expect(await auth.auditLog(pair.user.id)).toHaveLength(1);
+    clock.advance(2 * 24 * 3600 * 1000);
+    expect((await auth.purgeExpired()).auditEvents).toBe(1);
+    expect(await auth.auditLog(pair.user.id)).toEqual([]);
+  });
+
+  it("a login checked against a credential that changed meanwhile writes nothing", async () => {
+    const storage = await backend.open();
+    const { auth } = await authOn(storage);
+    const { user } = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    const now = Date.now();
+    await storage.users.replacePassword({
+      userId: user.id,
+      now,
+      reason: "password_changed",
+      passwordHash: "another hash",
+      audit: audit("password_changed", user.id, now),
+    });
+    const created = await storage.sessions.create(
+      session("late", user.id, now),
+      { credentialVersion: 0 },
+      audit("login_succeeded", user.id, now),
+    );
+    expect(created).toBe("credential_changed");
+    expect(await storage.sessions.findById("late")).toBeUndefined();
+  });
+
+  it("no login racing a password change keeps a live session", async () => {
+    const storage = await backend.open();
+    const { auth } = await authOn(storage);
+    const { user } = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    const now = Date.now();
+    const logins = Array.from({ length: 20 }, (_, i) =>
+      storage.sessions.create(
+        session(`racing-${i}`, user.id, now),
+        { credentialVersion: 0 },
+        audit("login_succeeded", user.id, now),
+      ),
+    );
+    const change = storage.users.replacePassword({
+      userId: user.id,
+      now,
+      reason: "password_changed",
+      passwordHash: "another hash",
+      audit: audit("password_changed", user.id, now),
+    });
+    const [revoked, ...outcomes] = await Promise.all([change, ...logins]);
+    // Each login either lost to the change or was ended by it, in one commit with it.
+    const created = logins.map((_, i) => `racing-${i}`).filter((_, i) => outcomes[i] === "created");
+    expect(revoked).toEqual(expect.arrayContaining(created));
+    expect(await storage.sessions.listActive(user.id, now)).toEqual([]);
+  });
+});
+
+const session = (id: string, userId: string, now: number): SessionRecord => ({
+  id,
+  userId,
+  createdAt: now,
+  lastUsedAt: now,
+  idleExpiresAt: now + 3_600_000,
+  absoluteExpiresAt: now + 7_200_000,
+  revokedAt: null,
+  revokeReason: null,
+  userAgent: null,
+  ip: null,
+  dpopJkt: null,
+  refreshHash: `hash of ${id}`,
+  parentHash: null,
+  rotatedAt: null,
+  parentSeal: null,
+  rotatedBy: null,
+});
+
+const audit = (type: AuditEventType, userId: string, at: number): AuditRecord => ({
+  type,
+  at,
+  userId,
+  sessionId: null,
+  ip: null,
+  userAgent: null,
+});
+
 describe("the SQLite database", () => {
   it("opens with WAL, synchronous=FULL, foreign keys and a busy timeout", () => {
-    const storage = openStorage(freshDatabaseFile());
+    const storage = openSqlite(freshDatabaseFile());
     const pragma = (name: string) => storage.sqlite.pragma(name, { simple: true });
     expect(pragma("journal_mode")).toBe("wal");
     expect(pragma("synchronous")).toBe(2);
@@ -23,8 +175,8 @@ describe("the SQLite database", () => {
 
   it("applies the committed migrations once, from any number of opens", () => {
     const file = freshDatabaseFile();
-    openStorage(file);
-    const storage = openStorage(file);
+    openSqlite(file);
+    const storage = openSqlite(file);
     const tables = storage.sqlite
       .prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -42,77 +194,6 @@ describe("the SQLite database", () => {
     ]);
   });
 
-  it("stores refresh tokens only as hashes: the file contains none of them", async () => {
-    const file = freshDatabaseFile();
-    const storage = openStorage(file);
-    const { auth } = await authOn(storage);
-    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
-    const tokens = [pair.refreshToken];
-    for (let i = 0; i < 5; i++)
-      tokens.push((await auth.refresh(tokens.at(-1) ?? "", META)).refreshToken);
-    storage.sqlite.pragma("wal_checkpoint(TRUNCATE)");
-    const bytes = readFileSync(file).toString("latin1");
-    for (const token of tokens) {
-      expect(bytes.includes(token)).toBe(false);
-      expect(bytes.includes(token.split(".")[2] ?? "")).toBe(false);
-    }
-  });
-
-  it("keeps only SHA-256 digests of the current refresh token and its parent, in the session's row", async () => {
-    const storage = openStorage(freshDatabaseFile());
-    const { auth } = await authOn(storage);
-    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
-    const next = await auth.refresh(pair.refreshToken, META);
-    const digest = (token: string) => createHash("sha256").update(token).digest("base64url");
-    const row = storage.sqlite
-      .prepare("SELECT refresh_hash, parent_hash FROM sessions WHERE id = ?")
-      .get(pair.sessionId);
-    expect(row).toEqual({
-      refresh_hash: digest(next.refreshToken),
-      parent_hash: digest(pair.refreshToken),
-    });
-  });
-
-  it("a session's rows stay O(1) however often it rotates", async () => {
-    const storage = openStorage(freshDatabaseFile());
-    const { auth } = await authOn(storage);
-    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
-    const count = () =>
-      storage.sqlite
-        .prepare(
-          "SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM session_revocations) + (SELECT count(*) FROM throttle_counters)",
-        )
-        .pluck()
-        .get();
-    const before = count();
-    let token = pair.refreshToken;
-    for (let i = 0; i < 50; i++) token = (await auth.refresh(token, META)).refreshToken;
-    expect(count()).toBe(before);
-  });
-
-  it("housekeeping deletes a session a day after it ended", async () => {
-    const storage = openStorage(freshDatabaseFile());
-    const { auth, clock } = await authOn(storage);
-    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
-    await auth.sessions.logout(pair.user.id, pair.sessionId, META);
-    expect((await auth.purgeExpired()).sessions).toBe(0);
-    clock.advance(2 * 24 * 3600 * 1000);
-    expect((await auth.purgeExpired()).sessions).toBe(1);
-    expect(await storage.sessions.findById(pair.sessionId)).toBeUndefined();
-  });
-
-  it("keeps audit events for their retention (90 days), then purges them", async () => {
-    const storage = openStorage(freshDatabaseFile());
-    const { auth, clock } = await authOn(storage);
-    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
-    clock.advance(89 * 24 * 3600 * 1000);
-    expect((await auth.purgeExpired()).auditEvents).toBe(0);
-    expect(await auth.auditLog(pair.user.id)).toHaveLength(1);
-    clock.advance(2 * 24 * 3600 * 1000);
-    expect((await auth.purgeExpired()).auditEvents).toBe(1);
-    expect(await auth.auditLog(pair.user.id)).toEqual([]);
-  });
-
   it("group commit: one failing write does not undo the others in its batch", async () => {
     const db = openDatabase(freshDatabaseFile());
     db.exec("CREATE TABLE t (v INTEGER UNIQUE)");
@@ -122,5 +203,32 @@ describe("the SQLite database", () => {
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(db.prepare("SELECT v FROM t ORDER BY v").pluck().all()).toEqual([1, 2]);
     db.close();
+  });
+});
+
+describe("the PostgreSQL database", () => {
+  it("has SQLite's tables, and the key ring, once the migrations ran", async () => {
+    const storage = await postgresql.open();
+    const second = await postgresql.openSecond(storage);
+    const tables = await postgresql.query(
+      second,
+      "SELECT schemaname || '.' || tablename AS name FROM pg_tables WHERE schemaname IN ('public', 'drizzle') ORDER BY name",
+    );
+    expect(tables.map((row) => row.name)).toEqual([
+      "drizzle.__drizzle_migrations",
+      "public.audit_events",
+      "public.dpop_proofs",
+      "public.key_ring",
+      "public.session_revocations",
+      "public.sessions",
+      "public.throttle_counters",
+      "public.users",
+    ]);
+  });
+
+  it("runs on a pool of the size asked for, with statements prepared", async () => {
+    const storage = (await postgresql.open()) as PostgresStorage;
+    expect(storage.sql.options.max).toBe(10);
+    expect(storage.sql.options.prepare).toBe(true);
   });
 });

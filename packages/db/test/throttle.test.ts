@@ -1,13 +1,7 @@
 import { AuthError } from "@sesame/auth";
 import { describe, expect, it } from "vitest";
-import {
-  authOn,
-  email,
-  freshDatabaseFile,
-  META,
-  openStorage,
-  PASSWORD,
-} from "./support/fixtures.ts";
+import { type Backend, backends } from "./support/backends.ts";
+import { authOn, email, META, PASSWORD } from "./support/fixtures.ts";
 
 async function attempt(promise: Promise<unknown>): Promise<{ code: string; retryAt?: number }> {
   try {
@@ -19,17 +13,17 @@ async function attempt(promise: Promise<unknown>): Promise<{ code: string; retry
   }
 }
 
-async function setup() {
-  const storage = openStorage(freshDatabaseFile());
-  const { auth, clock } = await authOn(storage);
-  const address = email();
-  await auth.accounts.register({ email: address, password: PASSWORD }, META);
-  const login = (password: string, meta = META) =>
-    attempt(auth.accounts.login({ email: address, password }, meta));
-  return { auth, clock, address, login };
-}
+describe.each(backends)("login throttling on $dialect", (backend: Backend) => {
+  async function setup() {
+    const storage = await backend.open();
+    const { auth, clock } = await authOn(storage);
+    const address = email();
+    await auth.accounts.register({ email: address, password: PASSWORD }, META);
+    const login = (password: string, meta = META) =>
+      attempt(auth.accounts.login({ email: address, password }, meta));
+    return { auth, clock, address, login };
+  }
 
-describe("login throttling", () => {
   it("backs off after 5 failures with a retry time, doubling, and a success resets it", async () => {
     const { clock, login } = await setup();
     for (let i = 0; i < 5; i++)

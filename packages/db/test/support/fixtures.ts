@@ -5,6 +5,7 @@ import { join } from "node:path";
 import {
   AuthError,
   type AuthService,
+  type AuthStorage,
   createAuthService,
   generateSigningKey,
   KeyRing,
@@ -14,21 +15,27 @@ import {
 import { afterEach } from "vitest";
 import { openSqliteStorage, type SqliteStorage } from "../../src/index.ts";
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()?.();
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
 });
+
+/** Runs `cleanup` after the test, before the cleanups registered earlier (a storage closes before its folder goes). */
+export function afterThisTest(cleanup: () => unknown): void {
+  cleanups.push(cleanup);
+}
 
 /** A fresh SQLite file with the real migrations; removed after the test. */
 export function freshDatabaseFile(): string {
   const dir = mkdtempSync(join(tmpdir(), "sesame-db-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.unshift(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, "sesame.db");
 }
 
-export function openStorage(file: string): SqliteStorage {
+/** SQLite storage on `file`, closed after the test. */
+export function openSqlite(file: string): SqliteStorage {
   const storage = openSqliteStorage(file);
-  cleanups.unshift(() => storage.close());
+  afterThisTest(() => storage.close());
   return storage;
 }
 
@@ -39,8 +46,8 @@ const SECRET = randomBytes(32);
 /** The test run's signing keys, for tests that mint a token as an older version of Sesame did. */
 export const testKeyRing = () => ring;
 
-/** The real auth core on real storage, with a clock the test moves. */
-export async function authOn(storage: SqliteStorage, clock = new ManualClock(Date.now())) {
+/** The real auth core on real storage, with a clock the test moves; its revocation feed started. */
+export async function authOn(storage: AuthStorage, clock = new ManualClock(Date.now())) {
   const auth: AuthService = createAuthService({
     storage,
     keys: staticKeyRing(await ring),
@@ -48,6 +55,7 @@ export async function authOn(storage: SqliteStorage, clock = new ManualClock(Dat
     secret: SECRET,
     config: { issuer: "https://id.example.test" },
   });
+  await auth.ready;
   return { auth, clock };
 }
 
