@@ -113,6 +113,9 @@ export const postgresql: Backend = {
 
 export const backends: Backend[] = [sqlite, postgresql];
 
+/** The URL of the database a PostgreSQL storage of this backend was opened on. */
+export const postgresUrlOf = (storage: AuthStorage): string => known(postgresUrls, storage);
+
 /** The first column of the first row. */
 export async function queryValue<T = unknown>(
   backend: Backend,
