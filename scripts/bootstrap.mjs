@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The README's commands on a machine that has only Node 20 and npm:
 //   npm start   installs what is missing, builds the web app, starts the server
+//   npm run start:postgres   the same on a throwaway local PostgreSQL
 //   npm test    installs what is missing (Chromium, PyJWT, PostgreSQL too), runs lint, typecheck and
 //               every test, with one throwaway PostgreSQL cluster for the whole run
 //   npm run bench / npm run keys -- rotate / npm run users -- disable <email>
@@ -89,19 +90,34 @@ function ensureSystemPackages() {
 ensurePnpm();
 ensureDependencies();
 
+/**
+ * From the repository root, so relative paths (DATABASE_URL, the key file) mean ./data here.
+ * Node itself with tsx's loader, not the tsx CLI: the CLI ends its child at once on SIGTERM,
+ * which would cut the requests a graceful shutdown lets finish.
+ */
+const serverCommand = [
+  process.execPath,
+  "--import",
+  pathToFileURL(join(root, "apps/server/node_modules/tsx/dist/loader.mjs")).href,
+  "apps/server/src/main.ts",
+];
+
 switch (command) {
   case "start":
     run("pnpm", ["turbo", "run", "build", "--filter=@sesame/web", "--output-logs=errors-only"]);
-    // From the repository root, so relative paths (DATABASE_URL, the key file) mean ./data here.
-    // Node itself with tsx's loader, not the tsx CLI: the CLI ends its child at once on SIGTERM,
-    // which would cut the requests a graceful shutdown lets finish.
+    run(serverCommand[0], [...serverCommand.slice(1), ...args]);
+    break;
+  case "start-postgres": {
+    // A throwaway local PostgreSQL (removed on exit) with Sesame on it: a way to try the backend.
+    if (!findPostgresBinaries()) ensureSystemPackages();
+    run("pnpm", ["turbo", "run", "build", "--filter=@sesame/web", "--output-logs=errors-only"]);
+    const startOnCluster = `DATABASE_URL="$SESAME_TEST_PG_URL" exec ${serverCommand.map((part) => `'${part}'`).join(" ")}`;
     run(process.execPath, [
-      "--import",
-      pathToFileURL(join(root, "apps/server/node_modules/tsx/dist/loader.mjs")).href,
-      "apps/server/src/main.ts",
-      ...args,
+      ...[join(root, "scripts", "postgres-cluster.mjs"), "run", "--durable", "--"],
+      ...["sh", "-c", startOnCluster],
     ]);
     break;
+  }
   case "test":
     ensureSystemPackages();
     run("pnpm", ["lint"]);
@@ -120,6 +136,8 @@ switch (command) {
     run("pnpm", ["--filter", "@sesame/server", command, ...args]);
     break;
   default:
-    console.error(`Unknown command "${command}". Use start, test, bench, keys or users.`);
+    console.error(
+      `Unknown command "${command}". Use start, start-postgres, test, bench, keys or users.`,
+    );
     process.exit(2);
 }

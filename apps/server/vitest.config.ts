@@ -1,11 +1,48 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Tests whose subject is not the storage: keys in files, the command-line
+ * tools, start-up and shutdown of the SQLite default, token interop. They
+ * run once, on SQLite; every other server test runs once per backend.
+ */
+const STORAGE_INDEPENDENT = [
+  "test/env.test.ts",
+  "test/graceful-shutdown.test.ts",
+  "test/interop-jsonwebtoken.test.ts",
+  "test/interop-pyjwt.test.ts",
+  "test/key-file-lock.test.ts",
+  "test/keys-cli.test.ts",
+  "test/keys-first-start.test.ts",
+  "test/processes.test.ts",
+  "test/security-headers.test.ts",
+  "test/startup-errors.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Each file starts its own servers on ephemeral ports; two at a time suits a 2-core machine.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "sqlite",
+          include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+          env: { SESAME_TEST_BACKEND: "sqlite" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgresql",
+          include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+          exclude: STORAGE_INDEPENDENT,
+          env: { SESAME_TEST_BACKEND: "postgresql" },
+          globalSetup: ["test/support/postgres-global-setup.ts"],
+        },
+      },
+    ],
   },
 });

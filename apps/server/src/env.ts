@@ -47,7 +47,10 @@ const list = z
 export const envSchema = z.object({
   PORT: wholeNumber.pipe(z.number().int().min(0).max(65535).default(3000)),
   HOST: z.string().min(1).default("127.0.0.1"),
+  /** A SQLite file path or `file:` URL, or `postgres://…` / `postgresql://…`. */
   DATABASE_URL: z.string().min(1).default("./data/sesame.db"),
+  /** PostgreSQL: connections in each process's pool. */
+  DATABASE_POOL_SIZE: positive(10),
   /** The origin clients reach the server at; the `iss` of its tokens. Defaults to http://localhost:PORT. */
   PUBLIC_URL: httpUrl.optional(),
   ALLOWED_ORIGINS: list.pipe(z.array(httpUrl)),
@@ -74,6 +77,8 @@ export const envSchema = z.object({
    * secret derives from it unless SERVER_SECRET is set.
    */
   KEY_ENCRYPTION_SECRET: z.string().optional(),
+  /** PostgreSQL: where a generated KEY_ENCRYPTION_SECRET is kept (mode 0600) when it is not set. */
+  KEY_ENCRYPTION_SECRET_FILE: z.string().min(1).default("./data/key-encryption-secret"),
   /** Where the generated server secret is kept (mode 0600) when SERVER_SECRET is not set; defaults to beside the database. */
   SERVER_SECRET_FILE: z.string().min(1).optional(),
 
@@ -108,3 +113,6 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
+
+/** `postgres://` or `postgresql://`: the PostgreSQL backend (anything else is a SQLite file). */
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);

@@ -5,15 +5,16 @@ import { fileURLToPath } from "node:url";
 import { createAdaptorServer } from "@hono/node-server";
 import {
   type AuthService,
+  type AuthStorage,
   type Clock,
   createAuthService,
   type IdGenerator,
   type PasswordHasher,
   systemClock,
 } from "@sesame/auth";
-import { databasePath, openSqliteStorage, type SqliteStorage } from "@sesame/db";
+import { databasePath, openStorage } from "@sesame/db";
 import type { Hono } from "hono";
-import type { Env } from "./env.ts";
+import { type Env, isPostgresUrl } from "./env.ts";
 import { createHttpApp } from "./http/app.ts";
 import { connectionDrain } from "./http/connection-drain.ts";
 import { DeviceCookie } from "./http/device-cookie.ts";
@@ -43,7 +44,7 @@ export interface RunningServer {
   issuer: string;
   app: Hono;
   auth: AuthService;
-  storage: SqliteStorage;
+  storage: AuthStorage;
   keys: SigningKeys;
   close(): Promise<void>;
 }
@@ -66,11 +67,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const log =
     overrides.log ?? (env.LOG_LEVEL === "silent" ? () => {} : (m: string) => console.log(m));
-  const keyEncryptionSecret = env.KEY_ENCRYPTION_SECRET
-    ? decodeSecret(env.KEY_ENCRYPTION_SECRET, "KEY_ENCRYPTION_SECRET")
-    : undefined;
-  const storage = openSqliteStorage(env.DATABASE_URL);
+  const storage = await openStorage(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
   try {
+    const keyEncryptionSecret = keyEncryptionSecretFor(env, storage, log);
     // Nodes that share a database but no folder derive it from the one secret they all have.
     const secret =
       storage.keyRing && keyEncryptionSecret && !env.SERVER_SECRET
@@ -96,7 +95,7 @@ async function serve(
   overrides: ServerOverrides,
   log: (message: string) => void,
   secret: Uint8Array,
-  storage: SqliteStorage,
+  storage: AuthStorage,
   keys: SigningKeys,
 ): Promise<RunningServer> {
   let handler: ((request: Request, bindings: unknown) => Response | Promise<Response>) | undefined;
@@ -200,9 +199,27 @@ async function serve(
   };
 }
 
+/**
+ * KEY_ENCRYPTION_SECRET where the keys live in the database (PostgreSQL): from
+ * the environment, or generated once into a file for a first try on one
+ * machine. A second node with another secret cannot open the ring and says so.
+ */
+function keyEncryptionSecretFor(
+  env: Env,
+  storage: AuthStorage,
+  log: (message: string) => void,
+): Uint8Array | undefined {
+  if (env.KEY_ENCRYPTION_SECRET) {
+    return decodeSecret(env.KEY_ENCRYPTION_SECRET, "KEY_ENCRYPTION_SECRET");
+  }
+  if (!storage.keyRing || env.SIGNING_KEYS) return undefined;
+  return loadServerSecret(undefined, env.KEY_ENCRYPTION_SECRET_FILE, log, "KEY_ENCRYPTION_SECRET");
+}
+
 /** Beside the database by default: the processes that share a database file share its folder. */
 function serverSecretFile(env: Env): string {
   if (env.SERVER_SECRET_FILE) return env.SERVER_SECRET_FILE;
+  if (isPostgresUrl(env.DATABASE_URL)) return "./data/server-secret";
   const database = databasePath(env.DATABASE_URL);
   return join(database === ":memory:" ? "./data" : dirname(database), "server-secret");
 }

@@ -1,12 +1,15 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KeySetError, rotateKeySet } from "@sesame/auth";
-import type { Env } from "../env.ts";
+import { openStorage } from "@sesame/db";
+import { type Env, isPostgresUrl } from "../env.ts";
 import { FileKeySetSource } from "../keys/file-key-set-source.ts";
 import { initialKeys } from "../keys/initial-keys.ts";
 import { InlineKeySetSource } from "../keys/inline-key-set-source.ts";
 import type { KeySetSource } from "../keys/key-set-source.ts";
+import { keySetSourceFrom } from "../keys/key-set-source-from-env.ts";
 import { retentionFromEnv } from "../keys/retention-from-env.ts";
+import { decodeSecret, loadServerSecret } from "../keys/server-secret.ts";
 import { formatKeyTable, summarizeKeys } from "./describe-keys.ts";
 
 export interface KeysCommandIo {
@@ -20,14 +23,16 @@ export const KEYS_USAGE = `Usage: pnpm keys <command> [options]
 Commands:
   list [--json]      Show the signing keys: kid, algorithm, status, dates. Never key material.
   rotate [--force]   next -> current, current -> retired, generate a fresh next key,
-                     drop retired keys whose last token has expired. A running server
-                     picks the new file up within 2 seconds.
+                     drop retired keys whose last token has expired. Running servers
+                     pick the change up within 2 seconds (on PostgreSQL, every node).
                      --force also rotates when the next key was published too recently
                      for cached key sets to hold it (use it for a compromised key).
   init               Create the key file (a current and a next key) if it does not exist.
 
 Options:
-  --file <path>      The key file (default: SIGNING_KEYS_FILE, ./data/signing-keys.json).
+  --file <path>      The key file (default: SIGNING_KEYS_FILE, ./data/signing-keys.json;
+                     on PostgreSQL the keys live in the database, sealed under
+                     KEY_ENCRYPTION_SECRET).
 
 The algorithm of new keys is SIGNING_ALG; retention follows ACCESS_TOKEN_TTL,
 SESSION_IDLE_TTL, SESSION_ABSOLUTE_TTL and CLOCK_TOLERANCE, as on the server.`;
@@ -124,6 +129,24 @@ async function keySetSourceForCommand(env: Env, file: string | undefined) {
   if (file) return { source: new FileKeySetSource(resolve(file)), close: async () => {} };
   if (env.SIGNING_KEYS) {
     return { source: new InlineKeySetSource(env.SIGNING_KEYS), close: async () => {} };
+  }
+  if (isPostgresUrl(env.DATABASE_URL)) {
+    // The ring every node reads; each picks the change up within seconds, no restart.
+    const storage = await openStorage(env.DATABASE_URL, { poolSize: 1 });
+    try {
+      const secret = env.KEY_ENCRYPTION_SECRET
+        ? decodeSecret(env.KEY_ENCRYPTION_SECRET, "KEY_ENCRYPTION_SECRET")
+        : loadServerSecret(
+            undefined,
+            resolve(env.KEY_ENCRYPTION_SECRET_FILE),
+            () => {},
+            "KEY_ENCRYPTION_SECRET",
+          );
+      return { source: keySetSourceFrom(env, storage, secret), close: () => storage.close() };
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
   }
   return { source: new FileKeySetSource(resolve(env.SIGNING_KEYS_FILE)), close: async () => {} };
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { createAuthService, type KeyRingSource, normalizeEmail } from "@sesame/auth";
-import { openSqliteStorage } from "@sesame/db";
+import { openStorage } from "@sesame/db";
 import type { Env } from "../env.ts";
 
 export interface UsersCommandIo {
@@ -36,7 +36,7 @@ export async function runUsersCommand(
     io.err(USERS_USAGE);
     return 2;
   }
-  const storage = openSqliteStorage(env.DATABASE_URL);
+  const storage = await openStorage(env.DATABASE_URL, { poolSize: 1 });
   try {
     const user = await storage.users.findByEmail(normalizeEmail(email));
     if (!user) {

@@ -16,8 +16,9 @@ export function loadServerSecret(
   inline: string | undefined,
   file: string,
   log: (message: string) => void,
+  name = "SERVER_SECRET",
 ): Uint8Array {
-  if (inline) return decode(inline, "SERVER_SECRET");
+  if (inline) return decode(inline, name);
   try {
     return decode(readFileSync(file, "utf8").trim(), file);
   } catch (error) {
@@ -29,7 +30,9 @@ export function loadServerSecret(
   try {
     linkSync(temporary, file);
     log(
-      `Generated a server secret in ${file} (mode 0600). Every process sharing the database needs the same one.`,
+      name === "SERVER_SECRET"
+        ? `Generated a server secret in ${file} (mode 0600). Every process sharing the database needs the same one.`
+        : `Generated ${name} into ${file} (mode 0600). Every node of this database needs the same one: copy the file, or set ${name} on each.`,
     );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;

@@ -75,6 +75,7 @@ export async function startTestServer(
       DATABASE_URL: databaseUrl,
       SIGNING_KEYS_FILE: join(dir, "keys.json"),
       SERVER_SECRET_FILE: join(dir, "server-secret"),
+      KEY_ENCRYPTION_SECRET_FILE: join(dir, "key-encryption-secret"),
       WEB_DIST: "",
       LOG_LEVEL: "silent",
       ...env,
