@@ -13,6 +13,8 @@ import { rawQuery } from "./raw-query.ts";
 export interface TestServer extends RunningServer {
   clock: ManualClock;
   dir: string;
+  /** The DATABASE_URL it runs on. */
+  databaseUrl: string;
   /** Rows of a raw SQL query on the server's database, whichever the backend (`?` placeholders). */
   query<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]>;
   /** The first column of the first row of `query`. */
@@ -92,6 +94,7 @@ export async function startTestServer(
     ...server,
     clock,
     dir,
+    databaseUrl,
     query: raw.query,
     queryValue: async (text, ...params) => {
       const [row] = await raw.query<Record<string, unknown>>(text, ...params);
