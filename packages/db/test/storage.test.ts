@@ -87,6 +87,22 @@ describe.each(backends)("storage on $dialect", (backend: Backend) => {
     expect(await auth.auditLog(pair.user.id)).toEqual([]);
   });
 
+  it("remembers a DPoP proof once: of two processes recording it at once, one does; expired ones go", async () => {
+    const one = await backend.open();
+    const two = await backend.openSecond(one);
+    const now = Date.now();
+    for (let i = 0; i < 10; i++) {
+      const both = await Promise.all([
+        one.dpopProofs.remember(`jti ${i}`, now + 60_000),
+        two.dpopProofs.remember(`jti ${i}`, now + 60_000),
+      ]);
+      expect(both.filter(Boolean)).toHaveLength(1);
+    }
+    expect(await one.dpopProofs.remember("old", now - 1)).toBe(true);
+    expect(await two.dpopProofs.purgeExpired(now)).toBe(1);
+    expect(await two.dpopProofs.remember("jti 3", now + 60_000)).toBe(false);
+  });
+
   it("a login checked against a credential that changed meanwhile writes nothing", async () => {
     const storage = await backend.open();
     const { auth } = await authOn(storage);
