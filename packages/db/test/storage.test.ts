@@ -103,6 +103,24 @@ describe.each(backends)("storage on $dialect", (backend: Backend) => {
     expect(await two.dpopProofs.remember("jti 3", now + 60_000)).toBe(false);
   });
 
+  it("a revocation feed started again delivers every revocation on record again", async () => {
+    const storage = await backend.open();
+    const { auth } = await authOn(storage);
+    const pair = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    await auth.sessions.logout(pair.user.id, pair.sessionId, META);
+    const heard = async () => {
+      const ids: string[] = [];
+      await storage.revocations.start((revocations) => {
+        ids.push(...revocations.map(({ sessionId }) => sessionId));
+      });
+      await storage.revocations.stop();
+      return ids;
+    };
+    await auth.stop();
+    expect(await heard()).toEqual([pair.sessionId]);
+    expect(await heard()).toEqual([pair.sessionId]);
+  });
+
   it("a login checked against a credential that changed meanwhile writes nothing", async () => {
     const storage = await backend.open();
     const { auth } = await authOn(storage);

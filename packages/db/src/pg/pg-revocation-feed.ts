@@ -48,6 +48,9 @@ export class PgRevocationFeed implements RevocationFeed {
 
   async start(listener: (revocations: Revocation[]) => void): Promise<void> {
     this.listener = listener;
+    // From the first row again: a listener started anew (a new auth core on this storage) knows none.
+    this.floor = 0n;
+    this.delivered.clear();
     // Every revocation on record first: a failure here fails the start (no
     // process may serve without knowing them).
     await this.wake();

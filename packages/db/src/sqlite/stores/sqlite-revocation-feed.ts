@@ -35,8 +35,11 @@ export class SqliteRevocationFeed implements RevocationFeed {
     };
   }
 
+  /** From the first row again: a listener started anew (a new auth core on this storage) knows none. */
   async start(listener: (revocations: Revocation[]) => void): Promise<void> {
     this.listener = listener;
+    this.cursor = 0;
+    this.seen = { dataVersion: -1, local: -1 };
     this.catchUp();
   }
 
