@@ -20,8 +20,11 @@ export function describeStartupError(
     case "SQLITE_PERM":
       return `The database ${env.DATABASE_URL} cannot be written (${code}). Check that the file and its folder are writable by this user, or set DATABASE_URL to another path.`;
     case "ENOTDIR":
-    case "EROFS":
-      return `The database ${env.DATABASE_URL} cannot be created there (${code}). Set DATABASE_URL to a writable path.`;
+    case "EEXIST":
+    case "EROFS": {
+      const path = (error as NodeJS.ErrnoException).path ?? env.DATABASE_URL;
+      return `${path} cannot be created there (${code}): a file is in the way, or the folder is read-only. Set DATABASE_URL (and the files kept beside it) to a writable path.`;
+    }
   }
   return message;
 }

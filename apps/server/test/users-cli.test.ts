@@ -9,7 +9,7 @@ describe("pnpm users", () => {
     const { client, email } = await signedUp(server);
     const lines: string[] = [];
     const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
-    const env = readEnv({ DATABASE_URL: `${server.dir}/sesame.db` });
+    const env = readEnv({ DATABASE_URL: server.databaseUrl });
 
     expect(await runUsersCommand(["disable", email.toUpperCase()], env, io)).toBe(0);
     expect(await authCodeOf(client.api.user.me.query())).toBe("SESSION_REVOKED");
@@ -29,7 +29,7 @@ describe("pnpm users", () => {
     const server = await startTestServer();
     const lines: string[] = [];
     const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
-    const env = readEnv({ DATABASE_URL: `${server.dir}/sesame.db` });
+    const env = readEnv({ DATABASE_URL: server.databaseUrl });
     expect(await runUsersCommand(["disable", "nobody@example.com"], env, io)).toBe(1);
     expect(await runUsersCommand(["delete", "x@example.com"], env, io)).toBe(2);
   });
