@@ -1,7 +1,7 @@
 import type { AuthStorage, Revocation } from "@sesame/auth";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
-import { openPostgresStorage, type PostgresStorage } from "../src/index.ts";
+import { openPostgresStorage } from "../src/index.ts";
 import { freshPostgresDatabase } from "../test-support/index.ts";
 import { eventually, postgresql, postgresUrlOf } from "./support/backends.ts";
 import { afterThisTest } from "./support/fixtures.ts";

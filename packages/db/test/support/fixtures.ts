@@ -10,6 +10,7 @@ import {
   generateSigningKey,
   KeyRing,
   ManualClock,
+  type PasswordHasher,
   staticKeyRing,
 } from "@sesame/auth";
 import { afterEach } from "vitest";
@@ -47,13 +48,18 @@ const SECRET = randomBytes(32);
 export const testKeyRing = () => ring;
 
 /** The real auth core on real storage, with a clock the test moves; its revocation feed started. */
-export async function authOn(storage: AuthStorage, clock = new ManualClock(Date.now())) {
+export async function authOn(
+  storage: AuthStorage,
+  clock = new ManualClock(Date.now()),
+  options: { hasher?: PasswordHasher } = {},
+) {
   const auth: AuthService = createAuthService({
     storage,
     keys: staticKeyRing(await ring),
     clock,
     secret: SECRET,
     config: { issuer: "https://id.example.test" },
+    hasher: options.hasher,
   });
   await auth.ready;
   return { auth, clock };
