@@ -1,8 +1,25 @@
 import { defineConfig } from "vitest/config";
 
+/** Restarts and kills the run's shared PostgreSQL cluster: every other file's connections would drop with it. */
+const CLUSTER_CONTROL = "test/postgres-cluster.test.ts";
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "db",
+          include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+          exclude: [CLUSTER_CONTROL],
+        },
+      },
+      {
+        // Alone, after every other file has finished (projects of a higher groupOrder run later).
+        extends: true,
+        test: { name: "cluster-control", include: [CLUSTER_CONTROL], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
