@@ -6,6 +6,8 @@ const CLUSTER_CONTROL = "test/postgres-cluster.test.ts";
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    // Most files wait on PostgreSQL or argon2 (the thread pool), not on JavaScript: two at a time on 2 cores.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
