@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import type { AuditEventType, AuditRecord, SessionRecord } from "@sesame/auth";
 import { describe, expect, it } from "vitest";
-import { openDatabase, type PostgresStorage, WriteBatcher } from "../src/index.ts";
+import { openDatabase, openStorage, type PostgresStorage, WriteBatcher } from "../src/index.ts";
+import { freshPostgresDatabase } from "../test-support/index.ts";
 import { type Backend, backends, postgresql, queryValue } from "./support/backends.ts";
 import {
+  afterThisTest,
   authOn,
   email,
   freshDatabaseFile,
@@ -264,5 +266,25 @@ describe("the PostgreSQL database", () => {
     const storage = (await postgresql.open()) as PostgresStorage;
     expect(storage.sql.options.max).toBe(10);
     expect(storage.sql.options.prepare).toBe(true);
+  });
+});
+
+describe("openStorage, the one seam", () => {
+  it("picks the backend from the URL: postgres:// and postgresql:// are PostgreSQL, anything else SQLite", async () => {
+    const url = await freshPostgresDatabase();
+    const opened = await Promise.all([
+      openStorage(url, { poolSize: 2 }),
+      openStorage(url.replace(/^postgres:/, "postgresql:"), { poolSize: 2 }),
+      openStorage(freshDatabaseFile()),
+      openStorage(`file:${freshDatabaseFile()}`),
+    ]);
+    for (const storage of opened) afterThisTest(() => storage.close());
+    expect(opened.map((storage) => storage.dialect)).toEqual([
+      "postgresql",
+      "postgresql",
+      "sqlite",
+      "sqlite",
+    ]);
+    expect((opened[0] as PostgresStorage).sql.options.max).toBe(2);
   });
 });

@@ -103,3 +103,62 @@ describe.each(backends)("login throttling on $dialect", (backend: Backend) => {
     expect(codes.at(-1)).toBe("RATE_LIMITED");
   });
 });
+
+describe.each(backends)("the throttle store on $dialect", (backend: Backend) => {
+  const T0 = Date.UTC(2026, 0, 1, 12);
+  const windowed = {
+    key: "ip:198.51.100.1",
+    expireAfterMs: 1_000,
+    anchor: "window_start",
+  } as const;
+  const trailing = {
+    key: "account:a@example.com",
+    expireAfterMs: 1_000,
+    anchor: "last_failure",
+  } as const;
+
+  it("adds up every failure recorded at once by several processes", async () => {
+    const first = await backend.open();
+    const processes = [first, await backend.openSecond(first), await backend.openSecond(first)];
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        processes[i % 3]?.throttle.recordFailure([windowed, trailing], T0 + (i % 7)),
+      ),
+    );
+    const counters = await first.throttle.read([windowed, trailing], T0 + 10);
+    expect(counters.map(({ failures }) => failures)).toEqual([60, 60]);
+  });
+
+  it("an expired counter reads as zero and restarts at one, from its window's start or its last failure", async () => {
+    const storage = await backend.open();
+    const { throttle } = storage;
+    const failures = async (now: number) =>
+      (await throttle.read([windowed, trailing], now)).map((counter) => counter.failures);
+    await throttle.recordFailure([windowed, trailing], T0);
+    await throttle.recordFailure([windowed, trailing], T0 + 600);
+    expect(await failures(T0 + 999)).toEqual([2, 2]);
+    // The window opened at T0: gone at T0 + 1000. The last failure was at T0 + 600: not yet.
+    expect(await failures(T0 + 1_000)).toEqual([0, 2]);
+    await throttle.recordFailure([windowed, trailing], T0 + 1_500);
+    expect(await failures(T0 + 1_500)).toEqual([1, 3]);
+    const [restarted] = await throttle.read([windowed], T0 + 1_500);
+    expect(restarted).toMatchObject({ windowStartedAt: T0 + 1_500, lastFailureAt: T0 + 1_500 });
+    expect(await failures(T0 + 2_500)).toEqual([0, 0]);
+    await throttle.recordFailure([trailing], T0 + 2_500);
+    expect(await failures(T0 + 2_500)).toEqual([0, 1]);
+  });
+
+  it("clears a key, and purges counters idle before a time", async () => {
+    const storage = await backend.open();
+    const { throttle } = storage;
+    await throttle.recordFailure([windowed], T0);
+    await throttle.recordFailure([trailing], T0 + 5_000);
+    await throttle.clear(trailing.key);
+    expect((await throttle.read([trailing], T0 + 5_000))[0]?.failures).toBe(0);
+    await throttle.recordFailure([trailing], T0 + 5_000);
+    expect(await throttle.purgeIdleBefore(T0 + 1)).toBe(1);
+    expect((await throttle.read([windowed, trailing], T0 + 5_000)).map((c) => c.failures)).toEqual([
+      0, 1,
+    ]);
+  });
+});
