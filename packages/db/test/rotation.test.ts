@@ -62,6 +62,17 @@ describe.each(backends)("refresh-token rotation on $dialect", (backend: Backend)
     expect(await codeOf(auth.authenticate(next.accessToken))).toBe("ok");
   });
 
+  it("the sweep erases a parent's seal once the grace window is over, and only then", async () => {
+    const { storage, auth, clock, first } = await signedUp();
+    await auth.refresh(first.refreshToken, META);
+    clock.advance(5_000);
+    expect((await auth.sweepShortLived()).seals).toBe(0);
+    expect((await storage.sessions.findById(first.sessionId))?.parentSeal).not.toBeNull();
+    clock.advance(6_000);
+    expect((await auth.sweepShortLived()).seals).toBe(1);
+    expect((await storage.sessions.findById(first.sessionId))?.parentSeal).toBeNull();
+  });
+
   it("idle timeout: no refresh for longer than the idle limit ends the session", async () => {
     const { auth, clock, first } = await signedUp();
     clock.advance(7 * 24 * 3600 * 1000 + 1000);

@@ -39,6 +39,25 @@ describe.each(backends)("several processes sharing one $dialect database", (back
     expect(await codeOf(b.authenticate(first.accessToken))).toBe("ok");
   });
 
+  it("disabling an account in one ends its sessions in the other; enabling it revives none", async () => {
+    const { a, b } = await twoProcesses();
+    const address = email();
+    const first = await a.accounts.register({ email: address, password: PASSWORD }, META);
+    const second = await b.accounts.login({ email: address, password: PASSWORD }, META);
+    await a.accounts.setDisabled(first.user.id, true, META);
+    for (const pair of [first, second]) {
+      const refused = () =>
+        codeOf(b.authenticate(pair.accessToken)).then((code) => code === "SESSION_REVOKED");
+      expect(await eventually(backend.revocationDelayMs, refused)).toBe(true);
+    }
+    expect(await codeOf(b.accounts.login({ email: address, password: PASSWORD }, META))).toBe(
+      "ACCOUNT_DISABLED",
+    );
+    await b.accounts.setDisabled(first.user.id, false, META);
+    expect(await codeOf(a.refresh(second.refreshToken, META))).toBe("SESSION_REVOKED");
+    expect(await codeOf(a.accounts.login({ email: address, password: PASSWORD }, META))).toBe("ok");
+  });
+
   it("the same refresh token rotated in both at once yields one successor", async () => {
     const { a, b } = await twoProcesses();
     const pair = await a.accounts.register({ email: email(), password: PASSWORD }, META);

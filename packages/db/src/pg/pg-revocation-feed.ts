@@ -47,21 +47,27 @@ export class PgRevocationFeed implements RevocationFeed {
   ) {}
 
   async start(listener: (revocations: Revocation[]) => void): Promise<void> {
+    await this.stop();
     this.listener = listener;
     // From the first row again: a listener started anew (a new auth core on this storage) knows none.
     this.floor = 0n;
     this.delivered.clear();
-    // Every revocation on record first: a failure here fails the start (no
-    // process may serve without knowing them).
-    await this.wake();
-    // postgres.js calls onlisten on each (re)connection of its listening
-    // connection: the catch-up for whatever was notified while it was away.
-    this.subscription = await this.sql.listen(
-      REVOCATION_CHANNEL,
-      () => this.wakeInBackground(),
-      () => this.wakeInBackground(),
-    );
-    this.timer ??= setInterval(() => this.wakeInBackground(), this.pollMs);
+    try {
+      // Every revocation on record first: a failure here fails the start (no
+      // process may serve without knowing them).
+      await this.wake();
+      // postgres.js calls onlisten on each (re)connection of its listening
+      // connection: the catch-up for whatever was notified while it was away.
+      this.subscription = await this.sql.listen(
+        REVOCATION_CHANNEL,
+        () => this.wakeInBackground(),
+        () => this.wakeInBackground(),
+      );
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    this.timer = setInterval(() => this.wakeInBackground(), this.pollMs);
     this.timer.unref();
   }
 

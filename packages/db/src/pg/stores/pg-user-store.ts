@@ -1,4 +1,4 @@
-import type { CredentialChange, Role, UserRecord, UserStore } from "@sesame/auth";
+import type { CredentialChange, UserRecord, UserStore } from "@sesame/auth";
 import { sql as drizzleSql, eq } from "drizzle-orm";
 import type { PgDb, PgSql, PgTx } from "../pg-client.ts";
 import { users } from "../schema.ts";
@@ -39,12 +39,12 @@ export class PgUserStore implements UserStore {
 
   async findByEmail(email: string): Promise<UserRecord | undefined> {
     const [row] = await this.byEmail.execute({ email });
-    return row && toUserRecord(row);
+    return row;
   }
 
   async findById(id: string): Promise<UserRecord | undefined> {
     const [row] = await this.byId.execute({ id });
-    return row && toUserRecord(row);
+    return row;
   }
 
   /** One transaction: the new hash never lands without the end of the old sessions. */
@@ -91,8 +91,3 @@ export class PgUserStore implements UserStore {
     return revoked;
   }
 }
-
-const toUserRecord = (row: typeof users.$inferSelect): UserRecord => ({
-  ...row,
-  role: row.role as Role,
-});
