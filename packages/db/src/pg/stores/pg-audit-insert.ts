@@ -1,5 +1,5 @@
 import type { AuditRecord } from "@sesame/auth";
-import type { PgTx } from "../pg-client.ts";
+import type { PgSql, PgTx } from "../pg-client.ts";
 
 /** The first key of the two-key advisory locks that serialize one user's audit appends ("AUDT"). */
 const AUDIT_LOCK_SPACE = 0x41554454;
@@ -19,11 +19,16 @@ export async function lockUserAudit(tx: PgTx, userId: string): Promise<void> {
 /**
  * The plain insert of one audit event inside a transaction, for stores whose
  * change and its event must commit together (a session and its sign-in, a
- * password change).
+ * password change): under the user's audit lock, as every append for a user.
  */
 export async function insertAudit(tx: PgTx, event: AuditRecord): Promise<void> {
   if (event.userId !== null) await lockUserAudit(tx, event.userId);
-  await tx`
+  await insertAuditRow(tx, event);
+}
+
+/** The row alone: under the user's audit lock, or for an event of no user (nothing to fold or order). */
+export async function insertAuditRow(sql: PgSql | PgTx, event: AuditRecord): Promise<void> {
+  await sql`
     INSERT INTO audit_events (type, at, user_id, session_id, ip, user_agent)
     VALUES (${event.type}, ${event.at}, ${event.userId}, ${event.sessionId}, ${event.ip}, ${event.userAgent})`;
 }

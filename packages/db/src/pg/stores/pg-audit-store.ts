@@ -9,7 +9,7 @@ import type {
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { PgDb, PgSql, PgTx } from "../pg-client.ts";
 import { auditEvents } from "../schema.ts";
-import { insertAudit, lockUserAudit } from "./pg-audit-insert.ts";
+import { insertAuditRow, lockUserAudit } from "./pg-audit-insert.ts";
 
 export class PgAuditStore implements AuditStore {
   constructor(
@@ -26,16 +26,14 @@ export class PgAuditStore implements AuditStore {
   async append(event: AuditRecord, fold?: FoldInstruction): Promise<void> {
     const userId = event.userId;
     if (userId === null) {
-      await this.sql.begin((tx) => insertAudit(tx, event));
+      await insertAuditRow(this.sql, event);
       return;
     }
     await this.sql.begin(async (tx) => {
       await lockUserAudit(tx, userId);
       const into = fold && (await this.foldTarget(tx, userId, event, fold));
       if (into === undefined) {
-        await tx`
-          INSERT INTO audit_events (type, at, user_id, session_id, ip, user_agent)
-          VALUES (${event.type}, ${event.at}, ${userId}, ${event.sessionId}, ${event.ip}, ${event.userAgent})`;
+        await insertAuditRow(tx, event);
         return;
       }
       // Every right-hand side reads the row as it was before this update.
