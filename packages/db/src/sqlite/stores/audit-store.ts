@@ -10,6 +10,7 @@ import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { auditEvents } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
+import { prepareAuditInsert } from "./audit-insert.ts";
 
 const p = sql.placeholder;
 /** The row's first event: `first_at` is null for a row that holds one event. */
@@ -28,17 +29,7 @@ export class SqliteAuditStore implements AuditStore {
     private readonly db: Db,
     private readonly writes: WriteBatcher,
   ) {
-    this.insert = db
-      .insert(auditEvents)
-      .values({
-        type: p("type"),
-        at: p("at"),
-        userId: p("userId"),
-        sessionId: p("sessionId"),
-        ip: p("ip"),
-        userAgent: p("userAgent"),
-      })
-      .prepare();
+    this.insert = prepareAuditInsert(db);
     // Every lookup is bounded below by `at` (never before the row's first
     // event, nor before the first event of any row written later), so it
     // reads only the user's last hour through the (user_id, at) index
@@ -96,7 +87,7 @@ export class SqliteAuditStore implements AuditStore {
     // IMMEDIATE): the rows read to decide cannot change before the write.
     return this.writes.run(() => {
       const into = fold && event.userId !== null ? this.foldTarget(event, fold) : undefined;
-      if (into === undefined) this.insert.run({ ...event });
+      if (into === undefined) this.insert(event);
       else this.q.fold.run({ ...event, id: into });
     });
   }
