@@ -51,6 +51,8 @@ function errorHeaders(
       const seconds = Math.max(1, cause.details.retryAt - Math.floor(nowMs / 1000));
       headers["retry-after"] = String(seconds);
     }
+    // The database is away: worth trying again shortly (RFC 9110 §10.2.3), not a verdict on the request.
+    if (cause.code === "UNAVAILABLE") headers["retry-after"] = "1";
     if (cause.code === "TOKEN_MISSING") headers["www-authenticate"] = 'Bearer realm="sesame"';
     if (
       cause.code === "TOKEN_INVALID" ||

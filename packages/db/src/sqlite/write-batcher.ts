@@ -1,3 +1,4 @@
+import { AuthError } from "@sesame/auth";
 import type { SqliteDatabase } from "./open-database.ts";
 
 interface Job {
@@ -76,7 +77,8 @@ export class WriteBatcher {
       WriteBatcher.totals.jobs += jobs.length;
     } catch (error) {
       if (this.db.inTransaction) s.rollback.run();
-      for (const job of jobs) job.reject(error);
+      const answer = isBusy(error) ? new AuthError("UNAVAILABLE", {}, { cause: error }) : error;
+      for (const job of jobs) job.reject(answer);
       return;
     }
     jobs.forEach((job, index) => {
@@ -85,4 +87,13 @@ export class WriteBatcher {
       else job.reject(outcome?.error);
     });
   }
+}
+
+/**
+ * Another process held the write lock past the busy timeout (a long backup, a
+ * stuck writer): the database is briefly unavailable, not the request wrong.
+ */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
 }
