@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createTRPCClient, httpLink } from "@trpc/client";
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import type { AppRouter } from "../../src/index.ts";
 
 const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
@@ -12,11 +12,20 @@ const running: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (running.length > 0) await running.pop()?.();
 });
+/** Processes kept for every test of the file (`lifetime: "file"`): starting one costs seconds. */
+const runningForFile: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  while (runningForFile.length > 0) await runningForFile.pop()?.();
+});
 
 export interface SesameProcess {
   url: string;
   /** Sends `signal` and resolves with the exit code once the process has ended. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** SIGKILL (a crash: no shutdown code runs); resolves once the process is gone. */
+  kill9(): Promise<void>;
+  /** Everything it printed so far (stdout and stderr): why it died, when it did. */
+  output(): string;
   /** A tRPC client of this process, with an optional access token. */
   api(accessToken?: string): ReturnType<typeof createTRPCClient<AppRouter>>;
 }
@@ -24,18 +33,22 @@ export interface SesameProcess {
 /**
  * `src/main.ts` — what `npm start` runs — as an OS process of its own, with
  * only `env` (and PATH) set; resolves once it prints where it listens.
- * Stopped with SIGTERM after the test.
+ * Stopped with SIGTERM after the test (or, with `lifetime: "file"`, after the file).
  */
-export async function spawnSesame(env: Record<string, string>): Promise<SesameProcess> {
+export async function spawnSesame(
+  env: Record<string, string>,
+  options: { lifetime?: "test" | "file" } = {},
+): Promise<SesameProcess> {
   const child = spawn(process.execPath, ["--import", TSX_LOADER, "src/main.ts"], {
     cwd: SERVER_DIR,
     env: { PATH: process.env.PATH ?? "", WEB_DIST: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  running.push(
+  (options.lifetime === "file" ? runningForFile : running).push(
     () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // A process ended by a signal (kill9) has no exit code, only a signal code: it will not exit again.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),
@@ -62,9 +75,16 @@ export async function spawnSesame(env: Record<string, string>): Promise<SesamePr
     url,
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once("exit", (code) => resolve(code));
         child.kill(signal);
+      }),
+    output: () => output,
+    kill9: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
       }),
     api: (accessToken) =>
       createTRPCClient<AppRouter>({
