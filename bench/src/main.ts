@@ -12,6 +12,7 @@ import { plainTable } from "./report/text-table.ts";
 import { rewriteDocs, writeDocs } from "./report/write-docs.ts";
 import { loginSection, measureLoginStorm } from "./scenarios/login-storm.ts";
 import { measureMemory, memorySection, seedMemoryDatabases } from "./scenarios/memory-footprint.ts";
+import { measurePostgres, postgresSection } from "./scenarios/postgres-backend.ts";
 import { measureRefreshBounds } from "./scenarios/refresh-bounds.ts";
 import { measureRefresh, refreshSection } from "./scenarios/refresh-rotations.ts";
 import { measureRequestPaths } from "./scenarios/request-paths.ts";
@@ -84,6 +85,7 @@ try {
     if (large) report(sessionLookupSection(await measureSessionLookup(ctx, large), verify));
     report(memorySection(await measureMemory(ctx, databases)));
   }
+  if (runs("postgres")) report(postgresSection(await measurePostgres(ctx)));
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 /** The sections a run can be limited to with `--only`. */
-export const SECTION_IDS = ["verify", "http", "refresh", "login", "storage"] as const;
+export const SECTION_IDS = ["verify", "http", "refresh", "login", "storage", "postgres"] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export interface BenchOptions {

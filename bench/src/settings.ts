@@ -15,6 +15,8 @@ export interface BenchSettings {
   loginConnections: number;
   micro: TimingOptions;
   memory: { users: number; fewSessions: number; manySessions: number; tokens: number };
+  /** The PostgreSQL section: rotations of one session over which the bytes per rotation are amortized. */
+  postgres: { rotations: number };
 }
 
 export function benchSettings(quick: boolean): BenchSettings {
@@ -28,6 +30,7 @@ export function benchSettings(quick: boolean): BenchSettings {
       loginConnections: 8,
       micro: { warmupMs: 100, durationMs: 300 },
       memory: { users: 10_000, fewSessions: 1_000, manySessions: 100_000, tokens: 500 },
+      postgres: { rotations: 200 },
     };
   }
   return {
@@ -40,5 +43,6 @@ export function benchSettings(quick: boolean): BenchSettings {
     loginConnections: 8,
     micro: { warmupMs: 300, durationMs: 1500 },
     memory: { users: 100_000, fewSessions: 10_000, manySessions: 1_000_000, tokens: 2_000 },
+    postgres: { rotations: 1_000 },
   };
 }

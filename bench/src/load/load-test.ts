@@ -83,6 +83,29 @@ export async function loadTest(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
+/**
+ * Several load runs that ran at the same time (one per server node) as one:
+ * requests/s, failures and totals add up, the server CPU per request is the
+ * mean weighted by requests served, and the latency percentiles are the worst
+ * node's (an upper bound: the histograms themselves are not merged).
+ */
+export function combineLoads(results: LoadResult[]): LoadResult {
+  const [only] = results;
+  if (results.length === 1 && only) return only;
+  const sum = (pick: (r: LoadResult) => number) => results.reduce((a, r) => a + pick(r), 0);
+  const served = sum((r) => r.rps);
+  const cpuKnown = results.every((r) => r.serverCpuUs !== undefined);
+  return {
+    rps: served,
+    p50: Math.max(...results.map((r) => r.p50)),
+    p99: Math.max(...results.map((r) => r.p99)),
+    failures: sum((r) => r.failures),
+    total: sum((r) => r.total),
+    serverCpuUs:
+      cpuKnown && served > 0 ? sum((r) => (r.serverCpuUs ?? 0) * r.rps) / served : undefined,
+  };
+}
+
 function runOnce(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
   let nextIndex = 0;
   const setupClient = spec.setupClient;

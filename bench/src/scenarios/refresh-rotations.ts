@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { BENCH_PASSWORD, type BenchContext } from "../bench-context.ts";
 import { signInMany } from "../fixtures/trpc-call.ts";
-import { startChildServer } from "../load/child-server.ts";
-import { type LoadResult, loadTest } from "../load/load-test.ts";
+import { type ChildServer, startChildServer } from "../load/child-server.ts";
+import { combineLoads, type LoadResult, loadTest } from "../load/load-test.ts";
 import { CpuMeter } from "../report/cpu-meter.ts";
 import { formatCount, formatMicros, formatMs, formatRatio } from "../report/format.ts";
 import { loadColumns, loadRow } from "../report/load-row.ts";
@@ -26,7 +26,6 @@ const TARGET = 2000;
  * synchronous=FULL) and two new signed tokens.
  */
 export async function measureRefresh(ctx: BenchContext): Promise<RefreshResult> {
-  const { settings } = ctx;
   const email = "refresh@example.com";
   const server = await startChildServer("sesame-server", {
     databasePath: join(ctx.workDir, "refresh.db"),
@@ -34,54 +33,81 @@ export async function measureRefresh(ctx: BenchContext): Promise<RefreshResult> 
     benchUser: { email, password: BENCH_PASSWORD },
   });
   try {
-    ctx.log(`signing in ${settings.connections} refresh clients`);
-    const sessions = await signInMany(
-      server.url,
-      () => ({ email, password: BENCH_PASSWORD }),
-      settings.connections,
-    );
-    const tokens = sessions.map((s) => s.refreshToken);
-    const refused = new Set<number>();
     const meter = new CpuMeter();
-    ctx.log("rotating refresh tokens");
-    const load = await loadTest({
-      url: `${server.url}/trpc/auth.refresh`,
-      method: "POST",
-      connections: settings.connections,
-      duration: settings.duration,
-      warmup: settings.warmup,
-      server,
-      // Each connection is one client: it sends its current token and keeps the successor.
-      setupClient: (client, i) =>
-        client.setRequests([
-          {
-            method: "POST",
-            path: "/trpc/auth.refresh",
-            headers: { "content-type": "application/json" },
-            setupRequest: (request) => ({
-              ...request,
-              body: JSON.stringify({ refreshToken: tokens[i] }),
-            }),
-            onResponse: (status, body) => {
-              if (status !== 200) {
-                refused.add(i);
-                return;
-              }
-              const data = JSON.parse(body) as { result: { data: { refreshToken: string } } };
-              tokens[i] = data.result.data.refreshToken;
-            },
-          },
-        ]),
-    });
-    return {
-      load,
-      clients: settings.connections,
-      brokenChains: refused.size,
-      othersCores: meter.othersCores(),
-    };
+    const rotated = await rotateRefreshTokens(ctx, [server], email);
+    return { ...rotated, othersCores: meter.othersCores() };
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * The refresh load itself, against one server or several nodes sharing one
+ * database: `settings.connections` clients, client i on `servers[i % n]`
+ * (signed in there, and rotating there), each posting its current refresh
+ * token and keeping the successor. With several nodes every node gets its own
+ * autocannon run, all at once, and the results are added up.
+ */
+export async function rotateRefreshTokens(
+  ctx: BenchContext,
+  servers: ChildServer[],
+  email: string,
+): Promise<Omit<RefreshResult, "othersCores">> {
+  const { settings } = ctx;
+  const clients = settings.connections;
+  const nodes = servers.length;
+  // Client i = node (i % nodes), local index floor(i / nodes) on that node.
+  const perNode = servers.map((_, node) => Math.ceil((clients - node) / nodes));
+  ctx.log(`signing in ${clients} refresh clients on ${nodes} node${nodes === 1 ? "" : "s"}`);
+  const tokens: string[] = new Array(clients);
+  for (const [node, server] of servers.entries()) {
+    const sessions = await signInMany(
+      server.url,
+      () => ({ email, password: BENCH_PASSWORD }),
+      perNode[node] ?? 0,
+    );
+    for (const [local, session] of sessions.entries()) {
+      tokens[node + local * nodes] = session.refreshToken;
+    }
+  }
+  const refused = new Set<number>();
+  ctx.log("rotating refresh tokens");
+  const loads = await Promise.all(
+    servers.map((server, node) =>
+      loadTest({
+        url: `${server.url}/trpc/auth.refresh`,
+        method: "POST",
+        connections: perNode[node] ?? 0,
+        duration: settings.duration,
+        warmup: settings.warmup,
+        server,
+        // Each connection is one client: it sends its current token and keeps the successor.
+        setupClient: (client, local) => {
+          const i = node + local * nodes;
+          client.setRequests([
+            {
+              method: "POST",
+              path: "/trpc/auth.refresh",
+              headers: { "content-type": "application/json" },
+              setupRequest: (request) => ({
+                ...request,
+                body: JSON.stringify({ refreshToken: tokens[i] }),
+              }),
+              onResponse: (status, body) => {
+                if (status !== 200) {
+                  refused.add(i);
+                  return;
+                }
+                const data = JSON.parse(body) as { result: { data: { refreshToken: string } } };
+                tokens[i] = data.result.data.refreshToken;
+              },
+            },
+          ]);
+        },
+      }),
+    ),
+  );
+  return { load: combineLoads(loads), clients, brokenChains: refused.size };
 }
 
 function signCost(cost: SignCost): string {

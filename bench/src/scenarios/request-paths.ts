@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { BENCH_PASSWORD, type BenchContext } from "../bench-context.ts";
-import { signInMany } from "../fixtures/trpc-call.ts";
+import { type SignedIn, signInMany } from "../fixtures/trpc-call.ts";
 import { type ChildServer, startChildServer } from "../load/child-server.ts";
 import { type LoadResult, type LoadSpec, loadTest } from "../load/load-test.ts";
 import { CpuMeter } from "../report/cpu-meter.ts";
@@ -20,6 +20,27 @@ export interface RequestPathResults {
   rounds: number;
   /** Cores busy with other processes on the machine, on average, while measuring. */
   othersCores: number | undefined;
+}
+
+/** How long and how wide one load run is. */
+export type LoadShape = Pick<LoadSpec, "connections" | "duration" | "warmup">;
+
+/**
+ * The protected path: `user.me` through Sesame's auth middleware, connection i
+ * carrying the access token of session i (one session per client).
+ */
+export function protectedMeSpec(
+  server: ChildServer,
+  sessions: SignedIn[],
+  shape: LoadShape,
+): LoadSpec {
+  const bearer = sessions.map((s) => ({ authorization: `Bearer ${s.accessToken}` }));
+  return {
+    ...shape,
+    url: `${server.url}/trpc/user.me`,
+    server,
+    setupClient: (client, i) => client.setHeaders(bearer[i % bearer.length] ?? {}),
+  };
 }
 
 /**
@@ -62,7 +83,7 @@ export async function measureRequestPaths(ctx: BenchContext): Promise<RequestPat
     const bearer = signedIn.map((s) => ({ authorization: `Bearer ${s.accessToken}` }));
     const cookies = JSON.parse(betterAuth.info.cookies ?? "[]") as string[];
 
-    const base = {
+    const base: LoadShape = {
       connections: settings.connections,
       duration: settings.paths.duration,
       warmup: settings.paths.warmup,
@@ -79,12 +100,7 @@ export async function measureRequestPaths(ctx: BenchContext): Promise<RequestPat
         server: sesame,
         setupClient: (client, i) => client.setHeaders(bearer[i % bearer.length] ?? {}),
       },
-      meProtected: {
-        ...base,
-        url: `${sesame.url}/trpc/user.me`,
-        server: sesame,
-        setupClient: (client, i) => client.setHeaders(bearer[i % bearer.length] ?? {}),
-      },
+      meProtected: protectedMeSpec(sesame, signedIn, base),
       betterAuth: {
         ...base,
         url: `${betterAuth.url}/api/auth/get-session`,

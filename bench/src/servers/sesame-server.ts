@@ -5,9 +5,14 @@ import { addBenchProcedures } from "./bench-procedures.ts";
 import { runChild } from "./child-protocol.ts";
 
 export interface SesameServerConfig {
+  /** DATABASE_URL: a SQLite file path, or a `postgres://` URL. */
   databasePath: string;
-  /** The key set JSON (SIGNING_KEYS), so the bench can sign tokens the server accepts. */
-  signingKeys: string;
+  /**
+   * The key set JSON (SIGNING_KEYS), so the bench can sign tokens the server
+   * accepts. Omitted: the server's own keys (on PostgreSQL the database's key
+   * ring, sealed under KEY_ENCRYPTION_SECRET, which `env` must then give).
+   */
+  signingKeys?: string;
   /** A user to create at start; its id is reported back and read by `bench.meUnprotected`. */
   benchUser?: { email: string; password: string };
   /** Extra environment for `readEnv`. */
@@ -29,7 +34,7 @@ await runChild<SesameServerConfig>(async (config) => {
       PORT: "0",
       HOST: "127.0.0.1",
       DATABASE_URL: config.databasePath,
-      SIGNING_KEYS: config.signingKeys,
+      ...(config.signingKeys ? { SIGNING_KEYS: config.signingKeys } : {}),
       WEB_DIST: "",
       LOG_LEVEL: "silent",
       RATE_LIMIT_SIGN_IN: UNLIMITED,

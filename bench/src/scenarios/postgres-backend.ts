@@ -1,0 +1,288 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import { findPostgresBinaries, startCluster } from "../../../scripts/postgres-cluster.mjs";
+import { BENCH_PASSWORD, type BenchContext } from "../bench-context.ts";
+import { signInMany, trpcCall } from "../fixtures/trpc-call.ts";
+import { type ChildServer, startChildServer } from "../load/child-server.ts";
+import { type LoadResult, loadTest } from "../load/load-test.ts";
+import { formatBytes, formatCount, formatRatio } from "../report/format.ts";
+import { loadColumns, loadRow } from "../report/load-row.ts";
+import type { Section } from "../report/section.ts";
+import { rotateRefreshTokens } from "./refresh-rotations.ts";
+import { protectedMeSpec } from "./request-paths.ts";
+
+const execFileAsync = promisify(execFile);
+
+/** The issue's targets for the PostgreSQL backend. */
+const ROTATIONS_TARGET = 1500;
+const BYTES_TARGET = 100;
+const MAX_NODES = 3;
+const EMAIL = "postgres-bench@example.com";
+
+/** How the database grew over `rotations` rotations of one session. */
+export interface SizeGrowth {
+  before: number;
+  after: number;
+  rotations: number;
+}
+
+export interface PostgresResults {
+  sqliteRefresh: LoadResult;
+  /** Index 0: one node, 1: two nodes, 2: three nodes, all on one database. */
+  postgresRefresh: LoadResult[];
+  /** Refresh chains refused at some point, over every run (a lost answer or a false reuse detection). */
+  brokenChains: number;
+  sqliteMe: LoadResult;
+  postgresMe: LoadResult;
+  sqliteBytes: SizeGrowth;
+  /** The tables (with their indexes and TOAST), after a VACUUM and a CHECKPOINT. */
+  postgresBytes: SizeGrowth;
+  /** The same tables right after the rotations, before VACUUM: what the dead row versions occupy meanwhile. */
+  postgresUnvacuumedAfter: number;
+  /** pg_database_size, after VACUUM, before and after. */
+  postgresDatabaseBytes: SizeGrowth;
+  clients: number;
+}
+
+/**
+ * The PostgreSQL backend against SQLite in one run: refresh rotations over
+ * HTTP (the refresh scenario's load) on SQLite, then on PostgreSQL with 1, 2
+ * and 3 server nodes on one database; the protected `user.me` path on both;
+ * and the bytes of database one rotation leaves behind. A throwaway durable
+ * PostgreSQL 15 cluster (fsync and full_page_writes on) lives for this section
+ * only.
+ */
+export async function measurePostgres(ctx: BenchContext): Promise<PostgresResults> {
+  const { settings } = ctx;
+  const shape = {
+    connections: settings.connections,
+    duration: settings.duration,
+    warmup: settings.warmup,
+  };
+  const servers: ChildServer[] = [];
+  ctx.log("starting a durable PostgreSQL cluster");
+  const cluster = await startCluster({ durable: true });
+  try {
+    // SQLite first, as the refresh scenario runs it; stopped before PostgreSQL starts.
+    const sqlitePath = join(ctx.workDir, "postgres-compare.db");
+    const sqlite = await startChildServer("sesame-server", {
+      databasePath: sqlitePath,
+      signingKeys: ctx.keys.json,
+      benchUser: { email: EMAIL, password: BENCH_PASSWORD },
+    });
+    servers.push(sqlite);
+    ctx.log("SQLite: refresh rotations");
+    const sqliteRotated = await rotateRefreshTokens(ctx, [sqlite], EMAIL);
+    ctx.log("SQLite: protected user.me");
+    const sqliteMe = await loadTest(protectedMeSpec(sqlite, await signIn(sqlite, shape), shape));
+    ctx.log(`SQLite: bytes over ${settings.postgres.rotations} rotations of one session`);
+    const sqliteSize = () => sqliteBytes(sqlitePath);
+    const sqliteBytesGrowth = await growthOver(sqlite, settings.postgres.rotations, sqliteSize);
+    await sqlite.stop();
+    servers.pop();
+
+    // Every node: the same database, the same key-encryption secret, the same public URL.
+    const nodeConfig = {
+      databasePath: cluster.url,
+      env: {
+        KEY_ENCRYPTION_SECRET: randomBytes(32).toString("base64url"),
+        PUBLIC_URL: "http://127.0.0.1:3000",
+      },
+    };
+    const first = await startChildServer("sesame-server", {
+      ...nodeConfig,
+      benchUser: { email: EMAIL, password: BENCH_PASSWORD },
+    });
+    servers.push(first);
+    const psql = psqlFor(cluster.url);
+    ctx.log("PostgreSQL, 1 node: protected user.me");
+    const postgresMe = await loadTest(protectedMeSpec(first, await signIn(first, shape), shape));
+    ctx.log(`PostgreSQL: bytes over ${settings.postgres.rotations} rotations of one session`);
+    let unvacuumedAfter = 0;
+    const databaseSizes: number[] = [];
+    const postgresBytes = await growthOver(first, settings.postgres.rotations, async () => {
+      unvacuumedAfter = await psql.tablesBytes();
+      await psql.vacuum();
+      databaseSizes.push(await psql.databaseBytes());
+      return psql.tablesBytes();
+    });
+    const postgresRefresh: LoadResult[] = [];
+    let brokenChains = sqliteRotated.brokenChains;
+    for (let nodes = 1; nodes <= MAX_NODES; nodes++) {
+      if (nodes > 1) servers.push(await startChildServer("sesame-server", nodeConfig));
+      ctx.log(`PostgreSQL, ${nodes} node${nodes === 1 ? "" : "s"}: refresh rotations`);
+      const rotated = await rotateRefreshTokens(ctx, servers, EMAIL);
+      postgresRefresh.push(rotated.load);
+      brokenChains += rotated.brokenChains;
+    }
+    return {
+      sqliteRefresh: sqliteRotated.load,
+      postgresRefresh,
+      brokenChains,
+      sqliteMe,
+      postgresMe,
+      sqliteBytes: sqliteBytesGrowth,
+      postgresBytes,
+      postgresUnvacuumedAfter: unvacuumedAfter,
+      postgresDatabaseBytes: {
+        before: databaseSizes[0] ?? 0,
+        after: databaseSizes[1] ?? 0,
+        rotations: settings.postgres.rotations,
+      },
+      clients: settings.connections,
+    };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await cluster.stop();
+  }
+}
+
+/** One session per load connection, as 50 separate clients would have. */
+function signIn(server: ChildServer, shape: { connections: number }) {
+  return signInMany(
+    server.url,
+    () => ({ email: EMAIL, password: BENCH_PASSWORD }),
+    shape.connections,
+  );
+}
+
+/**
+ * Signs in one new session, measures, rotates its refresh token `rotations`
+ * times one after the other, and measures again: the growth is what those
+ * rotations (and their folded audit rows) left in the database.
+ */
+async function growthOver(
+  server: ChildServer,
+  rotations: number,
+  measure: () => Promise<number>,
+): Promise<SizeGrowth> {
+  const [session] = await signInMany(
+    server.url,
+    () => ({ email: EMAIL, password: BENCH_PASSWORD }),
+    1,
+  );
+  if (!session) throw new Error("sign-in answered no session");
+  let token = session.refreshToken;
+  const before = await measure();
+  for (let i = 0; i < rotations; i++) {
+    const next = await trpcCall<{ refreshToken: string }>(server.url, "auth.refresh", "mutation", {
+      refreshToken: token,
+    });
+    token = next.refreshToken;
+  }
+  const after = await measure();
+  return { before, after, rotations };
+}
+
+/** The SQLite database file plus its WAL, after a TRUNCATE checkpoint has moved every page into the file. */
+async function sqliteBytes(path: string): Promise<number> {
+  const db = new Database(path);
+  try {
+    const [result] = db.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+    if (result?.busy) throw new Error("the WAL checkpoint was blocked by a reader");
+  } finally {
+    db.close();
+  }
+  const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+  return size(path) + size(`${path}-wal`);
+}
+
+/** psql of the cluster's own installation, one statement per -c (VACUUM runs outside a transaction). */
+function psqlFor(url: string) {
+  const binDir = findPostgresBinaries();
+  if (!binDir) throw new Error("PostgreSQL's binaries are not found");
+  const run = async (...statements: string[]) => {
+    const args = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url];
+    for (const statement of statements) args.push("-c", statement);
+    const { stdout } = await execFileAsync(join(binDir, "psql"), args);
+    return stdout.trim();
+  };
+  return {
+    vacuum: () => run("VACUUM", "CHECKPOINT"),
+    /** Every table outside the system schemas, with its indexes and TOAST. */
+    tablesBytes: async () =>
+      Number(
+        await run(
+          `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relkind IN ('r', 'p', 'm')
+             AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+             AND n.nspname NOT LIKE 'pg_toast%'`,
+        ),
+      ),
+    databaseBytes: async () => Number(await run("SELECT pg_database_size(current_database())")),
+  };
+}
+
+const perRotation = (growth: SizeGrowth) => (growth.after - growth.before) / growth.rotations;
+
+export function postgresSection(result: PostgresResults): Section {
+  const [one, two, three] = result.postgresRefresh;
+  if (!one || !two || !three) throw new Error("PostgreSQL was measured on fewer than 3 nodes");
+  const { sqliteRefresh, sqliteMe, postgresMe } = result;
+  const pgVsSqlite = one.rps / sqliteRefresh.rps;
+  const twoVsOne = two.rps / one.rps;
+  const threeVsOne = three.rps / one.rps;
+  const sqlitePerRotation = perRotation(result.sqliteBytes);
+  const pgPerRotation = perRotation(result.postgresBytes);
+  const noFailures = [...result.postgresRefresh, sqliteRefresh].every((l) => l.failures === 0);
+  const rotationsPerNode = [one, two, three].map((l) => formatCount(l.rps)).join(" → ");
+  return {
+    number: "10",
+    title: "The PostgreSQL backend: refresh rotations, user.me and bytes per rotation",
+    method: `The refresh scenario's load (${result.clients} clients, each rotating its own session's refresh token) and the protected \`user.me\` path of the request-path scenario, against Sesame on SQLite (synchronous=FULL) and on a throwaway durable PostgreSQL 15 cluster (fsync and full_page_writes on), in the same run; on PostgreSQL also with 2 and 3 server nodes (separate processes on one database, one key ring sealed under one KEY_ENCRYPTION_SECRET, one PUBLIC_URL), client i signed in at and rotating on node i mod n, one autocannon run per node at once, the results added up (p50/p99: the worst node's).`,
+    table: {
+      columns: loadColumns("SQLite"),
+      rows: [
+        loadRow("auth.refresh, SQLite", sqliteRefresh, sqliteRefresh),
+        loadRow("auth.refresh, PostgreSQL, 1 node", one, sqliteRefresh),
+        loadRow("auth.refresh, PostgreSQL, 2 nodes", two, sqliteRefresh),
+        loadRow("auth.refresh, PostgreSQL, 3 nodes", three, sqliteRefresh),
+        loadRow("user.me (protected), SQLite", sqliteMe, sqliteMe),
+        loadRow("user.me (protected), PostgreSQL", postgresMe, sqliteMe),
+      ],
+    },
+    targets: [
+      {
+        target: `≥ ${formatCount(ROTATIONS_TARGET)} refresh rotations/s over HTTP at ${result.clients} clients on PostgreSQL (1 node)`,
+        measured: `${formatCount(one.rps)}/s (${formatRatio(one.rps / ROTATIONS_TARGET)} target; ${formatRatio(pgVsSqlite)} SQLite's ${formatCount(sqliteRefresh.rps)}/s)`,
+        met: one.rps >= ROTATIONS_TARGET && one.failures === 0,
+      },
+      {
+        target: "Refresh rotations/s on PostgreSQL rising with server nodes (1 < 2 < 3)",
+        measured: `${rotationsPerNode}/s (2 nodes ${formatRatio(twoVsOne)}, 3 nodes ${formatRatio(threeVsOne)} 1 node)`,
+        met: two.rps > one.rps && three.rps > two.rps && noFailures,
+      },
+      {
+        target: `≤ ${BYTES_TARGET} bytes of database per rotation on SQLite`,
+        measured: `${sqlitePerRotation.toFixed(1)} B over ${formatCount(result.sqliteBytes.rotations)} rotations`,
+        met: sqlitePerRotation <= BYTES_TARGET,
+      },
+      {
+        target: `≤ ${BYTES_TARGET} bytes of database per rotation on PostgreSQL`,
+        measured: `${pgPerRotation.toFixed(1)} B over ${formatCount(result.postgresBytes.rotations)} rotations`,
+        met: pgPerRotation <= BYTES_TARGET,
+      },
+    ],
+    notes: [
+      `${result.brokenChains === 0 ? "Every refresh chain stayed intact to the end of every run" : `${result.brokenChains} refresh chains were refused at some point`}; ${noFailures ? "no request failed" : "some requests failed (see the table)"}.`,
+      `Bytes per rotation: one new session, its refresh token rotated ${formatCount(result.sqliteBytes.rotations)} times one after the other over HTTP, the database measured just before and after. SQLite: the database file plus its WAL after \`PRAGMA wal_checkpoint(TRUNCATE)\` (so every page is in the file and the WAL is empty), ${formatBytes(result.sqliteBytes.before)} → ${formatBytes(result.sqliteBytes.after)}. PostgreSQL: the sum of \`pg_total_relation_size\` (heap, indexes, TOAST) of every table outside the system schemas, after \`VACUUM\` and \`CHECKPOINT\` (so the dead row versions an UPDATE leaves behind count only as far as they keep the files larger), ${formatBytes(result.postgresBytes.before)} → ${formatBytes(result.postgresBytes.after)}; right after the rotations, before that VACUUM, the tables held ${formatBytes(result.postgresUnvacuumedAfter)}, and \`pg_database_size\` went ${formatBytes(result.postgresDatabaseBytes.before)} → ${formatBytes(result.postgresDatabaseBytes.after)} (${(perRotation(result.postgresDatabaseBytes)).toFixed(1)} B per rotation). Both grow by whole pages (4 KB on SQLite, 8 KB on PostgreSQL), so a growth of 0 means the rotations fit in pages already there.`,
+      `The SQLite server was stopped before the PostgreSQL nodes started; PostgreSQL's own processes share the machine's cores with the server nodes and the load generator, so on a small machine more nodes mostly compete for the same cores.`,
+    ],
+    chart: {
+      title: "Refresh rotations by backend, 50 clients",
+      unit: "rotations/s",
+      bars: [
+        { label: "target (PostgreSQL)", value: ROTATIONS_TARGET },
+        { label: "SQLite", value: sqliteRefresh.rps },
+        { label: "PostgreSQL, 1 node", value: one.rps, highlight: true },
+        { label: "PostgreSQL, 2 nodes", value: two.rps, highlight: true },
+        { label: "PostgreSQL, 3 nodes", value: three.rps, highlight: true },
+      ],
+    },
+  };
+}
