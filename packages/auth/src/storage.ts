@@ -195,9 +195,48 @@ export interface ThrottleKey {
   anchor: "window_start" | "last_failure";
 }
 
+/**
+ * One key of a compare-and-set: `next` is written only if the stored row is
+ * still exactly `expected` (`undefined`: no row at all).
+ */
+export interface ThrottleClaim {
+  key: string;
+  expected: ThrottleCounter | undefined;
+  next: ThrottleCounter;
+}
+
+/**
+ * A guarded increment of a fixed-window counter: the row is set to `fresh`
+ * if it is missing or its window opened at or before `expiredFrom`, else it
+ * gains one failure (last failure at `fresh.lastFailureAt`) if it holds fewer
+ * than `limit`, else it is left alone.
+ */
+export interface ThrottleSpend {
+  key: string;
+  limit: number;
+  expiredFrom: number;
+  fresh: ThrottleCounter;
+}
+
+/**
+ * Atomic primitives over counters shared by every server process. What a
+ * count means (expiry, back-off, limits) is decided by the callers
+ * (throttle/*); the store only guarantees that each call is one atomic step.
+ */
 export interface ThrottleStore {
   /** The counters for `keys`; a missing or expired one reads as zero failures. */
   read(keys: ThrottleKey[], now: number): Promise<ThrottleCounter[]>;
+  /** The rows as stored for `keys`, in order (`undefined` where there is none), with no expiry applied. */
+  readStored(keys: string[]): Promise<(ThrottleCounter | undefined)[]>;
+  /**
+   * Compare-and-set of every claim in one atomic step, all or nothing:
+   * answers false, writing nothing, if any stored row is no longer its `expected`.
+   */
+  claim(claims: ThrottleClaim[]): Promise<boolean>;
+  /** Takes one failure off the key, never below zero (a claimed attempt given back). */
+  giveBack(key: string): Promise<void>;
+  /** The guarded increment (ThrottleSpend), in one atomic step: whether it counted, and the row's window start. */
+  spend(spend: ThrottleSpend): Promise<{ counted: boolean; windowStartedAt: number }>;
   /** Adds one failure to each key, atomically across processes (an expired counter restarts at one). */
   recordFailure(keys: ThrottleKey[], now: number): Promise<void>;
   /** Forgets the key's failures (a successful login resets its account). */

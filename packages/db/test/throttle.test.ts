@@ -1,4 +1,4 @@
-import { AuthError } from "@sesame/auth";
+import { AuthError, DEFAULT_THROTTLE, ManualClock } from "@sesame/auth";
 import { describe, expect, it } from "vitest";
 import { type Backend, backends } from "./support/backends.ts";
 import { authOn, email, META, PASSWORD } from "./support/fixtures.ts";
@@ -76,6 +76,50 @@ describe.each(backends)("login throttling on $dialect", (backend: Backend) => {
     const results = await Promise.all(Array.from({ length: 20 }, () => login("wrong password")));
     const wrong = results.filter((r) => r.code === "INVALID_CREDENTIALS").length;
     expect(wrong).toBe(5);
+  });
+
+  it("checks exactly the free failures when parallel guesses hit several processes at once", async () => {
+    const storage = await backend.open();
+    const clock = new ManualClock(Date.now());
+    const cores = [storage, await backend.openSecond(storage), await backend.openSecond(storage)];
+    const auths = await Promise.all(cores.map(async (c) => (await authOn(c, clock)).auth));
+    const known = email();
+    await auths[0]?.accounts.register({ email: known, password: PASSWORD }, META);
+    // A known account and an unknown email are throttled alike.
+    for (const address of [known, email()]) {
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          attempt(
+            auths[i % auths.length]?.accounts.login(
+              { email: address, password: "wrong password" },
+              META,
+            ) ?? Promise.resolve(),
+          ),
+        ),
+      );
+      const checked = results.filter((r) => r.code === "INVALID_CREDENTIALS");
+      expect(checked).toHaveLength(DEFAULT_THROTTLE.accountFreeFailures);
+      expect(results.filter((r) => r.code === "RATE_LIMITED")).toHaveLength(
+        12 - DEFAULT_THROTTLE.accountFreeFailures,
+      );
+    }
+  });
+
+  it("gives the network's claimed failure back when the password passes", async () => {
+    const storage = await backend.open();
+    const { auth } = await authOn(storage);
+    const address = email();
+    await auth.accounts.register({ email: address, password: PASSWORD }, META);
+    const meta = { ip: "198.51.100.77", userAgent: null };
+    await attempt(auth.accounts.login({ email: address, password: "wrong password" }, meta));
+    await auth.accounts.login({ email: address, password: PASSWORD }, meta);
+    const key = {
+      key: "login:ip:198.51.100.77",
+      expireAfterMs: 60_000,
+      anchor: "window_start",
+    } as const;
+    const [ip] = await storage.throttle.read([key], Date.now());
+    expect(ip?.failures).toBe(1);
   });
 
   it("treats an unknown email exactly like a wrong password", async () => {

@@ -1,7 +1,7 @@
 import type { ThrottleConfig } from "../auth-config.ts";
 import type { Clock } from "../clock.ts";
 import { AuthError } from "../contracts/auth-error.ts";
-import type { ThrottleCounter, ThrottleKey, ThrottleStore } from "../storage.ts";
+import type { ThrottleClaim, ThrottleCounter, ThrottleKey, ThrottleStore } from "../storage.ts";
 import { ipBucket } from "./ip-bucket.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 
@@ -27,9 +27,15 @@ export type AttemptSubject =
  * sized for many users behind one NAT). Unknown emails are counted exactly
  * like known ones, so throttling reveals nothing about which accounts exist.
  *
- * Attempts on one subject are taken one at a time in this process, so a
- * burst of parallel guesses cannot all pass the check before the first
- * failure is counted, while parallel *correct* logins simply queue.
+ * An attempt is claimed before its password is checked: the failure it
+ * would be is counted first, with a compare-and-set on every counter it
+ * reads (ThrottleStore.claim), and given back if the password passes. So a
+ * burst of parallel guesses, on one server process or many, cannot all pass
+ * the check before the first failure is counted: each claim is decided on
+ * the counters as they stood, and a claim that lost to another one decides
+ * again on the new counters. Within one process attempts on one subject also
+ * queue (KeyedQueue), so they do not lose claims to one another; correctness
+ * does not depend on it. Parallel *correct* logins simply queue too.
  */
 export class LoginThrottle {
   private readonly queue = new KeyedQueue();
@@ -42,10 +48,11 @@ export class LoginThrottle {
 
   /**
    * Runs one password check as a throttled attempt: waits for the subject's
-   * previous attempt, throws `RATE_LIMITED` with the retry time if this one is
-   * not allowed now, then counts it as a failure for the subject and the
-   * network unless `check` reports it passed (a check that throws counts as
-   * failed). A pass resets the subject's counter.
+   * previous attempt in this process, throws `RATE_LIMITED` with the retry
+   * time if this one is not allowed now, else claims it as a failure for the
+   * subject and the network, then runs `check`. A pass (a check that throws
+   * counts as failed) resets the subject's counter and gives the network's
+   * claimed failure back.
    */
   async guard<T extends { passed: boolean }>(
     subject: AttemptSubject,
@@ -53,26 +60,49 @@ export class LoginThrottle {
     check: () => Promise<T>,
   ): Promise<T> {
     const keys = this.keysFor(subject, ip);
-    const [primary] = keys;
+    const [primary, ...others] = keys;
     const release = await this.queue.acquire(primary?.key ?? "");
     try {
-      const now = this.clock.now();
-      const counters = await this.store.read(keys, now);
-      const retryAt = this.retryAtOf(counters, now);
-      if (retryAt !== undefined) {
-        throw new AuthError("RATE_LIMITED", { retryAt: Math.ceil(retryAt / 1000) });
-      }
+      await this.claimAttempt(keys);
       let outcome: T | undefined;
       try {
         outcome = await check();
       } finally {
-        if (!outcome?.passed) await this.store.recordFailure(keys, this.clock.now());
-        // Most logins have nothing to reset: skip the write (and its durable commit) then.
-        else if (primary && (counters[0]?.failures ?? 0) > 0) await this.store.clear(primary.key);
+        if (outcome?.passed && primary) {
+          // Both in one turn: on SQLite they share one durable commit.
+          await Promise.all([
+            this.store.clear(primary.key),
+            ...others.map(({ key }) => this.store.giveBack(key)),
+          ]);
+        }
       }
       return outcome;
     } finally {
       release();
+    }
+  }
+
+  /**
+   * Counts the attempt as a failure on every key, or throws `RATE_LIMITED`
+   * writing nothing. A refused claim means another attempt changed a counter
+   * since it was read: read again and decide again, so every decision is made
+   * on the counters it is written over.
+   */
+  private async claimAttempt(keys: ThrottleKey[]): Promise<void> {
+    for (;;) {
+      const stored = await this.store.readStored(keys.map(({ key }) => key));
+      const now = this.clock.now();
+      const counters = keys.map((key, i) => current(key, stored[i], now));
+      const retryAt = this.retryAtOf(counters, now);
+      if (retryAt !== undefined) {
+        throw new AuthError("RATE_LIMITED", { retryAt: Math.ceil(retryAt / 1000) });
+      }
+      const claims: ThrottleClaim[] = keys.map(({ key }, i) => ({
+        key,
+        expected: stored[i],
+        next: failedOnce(counters[i] as ThrottleCounter, now),
+      }));
+      if (await this.store.claim(claims)) return;
     }
   }
 
@@ -137,3 +167,26 @@ function subjectKey(subject: AttemptSubject): string {
 }
 
 const IP_PREFIX = "login:ip:";
+
+/** The counter as it counts at `now`: a missing or expired row is zero failures, in a window opening now. */
+function current(
+  { key, expireAfterMs, anchor }: ThrottleKey,
+  row: ThrottleCounter | undefined,
+  now: number,
+): ThrottleCounter {
+  const anchorAt = row && (anchor === "window_start" ? row.windowStartedAt : row.lastFailureAt);
+  if (!row || anchorAt === undefined || now - anchorAt >= expireAfterMs) {
+    return { key, failures: 0, windowStartedAt: now, lastFailureAt: 0 };
+  }
+  return row;
+}
+
+/** The counter after one more failure at `now`; a counter at zero opens its window now. */
+function failedOnce(counter: ThrottleCounter, now: number): ThrottleCounter {
+  return {
+    key: counter.key,
+    failures: counter.failures + 1,
+    windowStartedAt: counter.failures === 0 ? now : counter.windowStartedAt,
+    lastFailureAt: now,
+  };
+}

@@ -1,6 +1,11 @@
-import type { ThrottleCounter, ThrottleKey, ThrottleStore } from "@sesame/auth";
+import type {
+  ThrottleClaim,
+  ThrottleCounter,
+  ThrottleKey,
+  ThrottleSpend,
+  ThrottleStore,
+} from "@sesame/auth";
 import type { PgSql } from "../pg-client.ts";
-import { PerKeyOrder } from "./per-key-order.ts";
 
 /** When the stored counter restarts at one: it holds no failure, or it has expired (`read` treats it as zero). */
 const RESTART = `(c.failures = 0 OR $2::bigint - CASE WHEN $4::text = 'window_start'
@@ -22,6 +27,26 @@ const RECORD_FAILURE = `
     window_started_at = CASE WHEN ${RESTART} THEN excluded.window_started_at ELSE c.window_started_at END,
     last_failure_at = excluded.last_failure_at`;
 
+/**
+ * The guarded increment in one upsert: under the row lock ON CONFLICT takes,
+ * a missing or expired window ($3: it opened at or before) restarts at one,
+ * a window below the limit ($2) gains one, a full one is left as it is (the
+ * WHERE skips the update: no new row version, nothing returned).
+ */
+const SPEND = `
+  INSERT INTO throttle_counters AS c (key, failures, window_started_at, last_failure_at)
+  VALUES ($1::text, 1, $4::bigint, $5::bigint)
+  ON CONFLICT (key) DO UPDATE SET
+    failures = CASE WHEN c.window_started_at <= $3::bigint THEN 1 ELSE c.failures + 1 END,
+    window_started_at = CASE WHEN c.window_started_at <= $3::bigint
+      THEN excluded.window_started_at ELSE c.window_started_at END,
+    last_failure_at = excluded.last_failure_at
+  WHERE c.window_started_at <= $3::bigint OR c.failures < $2::integer
+  RETURNING window_started_at`;
+
+/** Thrown inside a claim's transaction to roll it back: a compared row had changed. */
+class ClaimLost extends Error {}
+
 interface CounterRow {
   key: string;
   failures: number;
@@ -29,56 +54,102 @@ interface CounterRow {
   last_failure_at: number;
 }
 
-/**
- * Failure and request counters in the shared database, so limits hold across
- * every server process. Per key, this process's reads and writes take effect
- * in the order they are called (per-key-order.ts), as they do on SQLite.
- */
+/** Failure and request counters in the shared database, so limits hold across every server process. */
 export class PgThrottleStore implements ThrottleStore {
-  private readonly order = new PerKeyOrder();
-
   constructor(private readonly sql: PgSql) {}
 
   async read(keys: ThrottleKey[], now: number): Promise<ThrottleCounter[]> {
-    const names = keys.map(({ key }) => key);
-    const rows = await this.order.read(
-      names,
-      () => this.sql<CounterRow[]>`
-        SELECT key, failures, window_started_at, last_failure_at FROM throttle_counters
-        WHERE key = ANY(${names}::text[])`,
-    );
-    const byKey = new Map(rows.map((row) => [row.key, row]));
-    return keys.map(({ key, expireAfterMs, anchor }) => {
-      const row = byKey.get(key);
-      const anchorAt =
-        row && (anchor === "window_start" ? row.window_started_at : row.last_failure_at);
+    const stored = await this.readStored(keys.map(({ key }) => key));
+    return keys.map(({ key, expireAfterMs, anchor }, i) => {
+      const row = stored[i];
+      const anchorAt = row && (anchor === "window_start" ? row.windowStartedAt : row.lastFailureAt);
       if (!row || anchorAt === undefined || now - anchorAt >= expireAfterMs) {
         return { key, failures: 0, windowStartedAt: now, lastFailureAt: 0 };
       }
-      return {
-        key,
-        failures: row.failures,
-        windowStartedAt: row.window_started_at,
-        lastFailureAt: row.last_failure_at,
-      };
+      return row;
     });
+  }
+
+  async readStored(keys: string[]): Promise<(ThrottleCounter | undefined)[]> {
+    const rows = await this.sql<CounterRow[]>`
+      SELECT key, failures, window_started_at, last_failure_at FROM throttle_counters
+      WHERE key = ANY(${keys}::text[])`;
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    return keys.map((key) => {
+      const row = byKey.get(key);
+      return (
+        row && {
+          key,
+          failures: row.failures,
+          windowStartedAt: row.window_started_at,
+          lastFailureAt: row.last_failure_at,
+        }
+      );
+    });
+  }
+
+  /**
+   * One transaction, each key a statement that writes only over the expected
+   * row (an UPDATE guarded by every column, or an INSERT of a missing row
+   * that yields to one inserted meanwhile); the first that finds the row
+   * changed rolls everything back. Keys are taken in sorted order, so two
+   * claims sharing keys lock them in the same order and cannot deadlock.
+   */
+  async claim(claims: ThrottleClaim[]): Promise<boolean> {
+    const sorted = [...claims].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    try {
+      await this.sql.begin(async (tx) => {
+        for (const { key, expected, next } of sorted) {
+          const written = expected
+            ? await tx`
+                UPDATE throttle_counters SET failures = ${next.failures},
+                  window_started_at = ${next.windowStartedAt}, last_failure_at = ${next.lastFailureAt}
+                WHERE key = ${key} AND failures = ${expected.failures}
+                  AND window_started_at = ${expected.windowStartedAt}
+                  AND last_failure_at = ${expected.lastFailureAt}`
+            : await tx`
+                INSERT INTO throttle_counters (key, failures, window_started_at, last_failure_at)
+                VALUES (${key}, ${next.failures}, ${next.windowStartedAt}, ${next.lastFailureAt})
+                ON CONFLICT (key) DO NOTHING`;
+          if (written.count !== 1) throw new ClaimLost();
+        }
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof ClaimLost) return false;
+      throw error;
+    }
+  }
+
+  async giveBack(key: string): Promise<void> {
+    await this.sql`
+      UPDATE throttle_counters SET failures = failures - 1 WHERE key = ${key} AND failures > 0`;
+  }
+
+  async spend({ key, limit, expiredFrom, fresh }: ThrottleSpend) {
+    const counted = await this.sql.unsafe<{ window_started_at: number }[]>(
+      SPEND,
+      [key, limit, expiredFrom, fresh.windowStartedAt, fresh.lastFailureAt],
+      { prepare: true },
+    );
+    const row = counted[0];
+    if (row) return { counted: true, windowStartedAt: row.window_started_at };
+    // Refused: the window is full. Its start tells when it reopens; read it (a read, no write).
+    const [stored] = await this.readStored([key]);
+    return { counted: false, windowStartedAt: stored?.windowStartedAt ?? fresh.windowStartedAt };
   }
 
   /** One statement per key, each atomic on its own; a row lock at a time, so no deadlock between processes. */
   async recordFailure(keys: ThrottleKey[], now: number): Promise<void> {
-    await this.order.write(
-      keys.map(({ key }) => key),
-      () =>
-        Promise.all(
-          keys.map(({ key, expireAfterMs, anchor }) =>
-            this.sql.unsafe(RECORD_FAILURE, [key, now, expireAfterMs, anchor], { prepare: true }),
-          ),
-        ),
+    await Promise.all(
+      keys.map(({ key, expireAfterMs, anchor }) =>
+        this.sql.unsafe(RECORD_FAILURE, [key, now, expireAfterMs, anchor], { prepare: true }),
+      ),
     );
   }
 
   async clear(key: string): Promise<void> {
-    await this.order.write([key], () => this.sql`DELETE FROM throttle_counters WHERE key = ${key}`);
+    await this.sql`DELETE FROM throttle_counters WHERE key = ${key}`;
   }
 
   async purgeIdleBefore(before: number): Promise<number> {

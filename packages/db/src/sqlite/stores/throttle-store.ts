@@ -1,5 +1,11 @@
-import type { ThrottleCounter, ThrottleKey, ThrottleStore } from "@sesame/auth";
-import { and, eq, lt, sql } from "drizzle-orm";
+import type {
+  ThrottleClaim,
+  ThrottleCounter,
+  ThrottleKey,
+  ThrottleSpend,
+  ThrottleStore,
+} from "@sesame/auth";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { throttleCounters } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
@@ -37,6 +43,11 @@ export class SqliteThrottleStore implements ThrottleStore {
           },
         })
         .prepare(),
+      giveBack: db
+        .update(throttleCounters)
+        .set({ failures: sql`${throttleCounters.failures} - 1` })
+        .where(and(eq(throttleCounters.key, p("key")), gt(throttleCounters.failures, 0)))
+        .prepare(),
       clear: db
         .delete(throttleCounters)
         .where(eq(throttleCounters.key, p("key")))
@@ -55,6 +66,47 @@ export class SqliteThrottleStore implements ThrottleStore {
 
   async read(keys: ThrottleKey[], now: number): Promise<ThrottleCounter[]> {
     return this.load(keys, now);
+  }
+
+  async readStored(keys: string[]): Promise<(ThrottleCounter | undefined)[]> {
+    return keys.map((key) => this.q.byKey.get({ key }));
+  }
+
+  claim(claims: ThrottleClaim[]): Promise<boolean> {
+    // Compared and written in one write transaction (BEGIN IMMEDIATE): no other process can come between.
+    return this.writes.run(() => {
+      const unchanged = claims.every(({ key, expected }) =>
+        sameCounter(this.q.byKey.get({ key }), expected),
+      );
+      if (!unchanged) return false;
+      for (const { next } of claims) this.q.upsert.run({ ...next });
+      return true;
+    });
+  }
+
+  giveBack(key: string): Promise<void> {
+    return this.writes.run(() => {
+      this.q.giveBack.run({ key });
+    });
+  }
+
+  async spend({ key, limit, expiredFrom, fresh }: ThrottleSpend) {
+    // A full window refuses without waiting for the write lock: refusals cost no write and no wait.
+    const seen = this.q.byKey.get({ key });
+    if (seen && seen.windowStartedAt > expiredFrom && seen.failures >= limit) {
+      return { counted: false, windowStartedAt: seen.windowStartedAt };
+    }
+    // Decided again inside the write transaction, on the row as committed.
+    return this.writes.run(() => {
+      const row = this.q.byKey.get({ key });
+      if (!row || row.windowStartedAt <= expiredFrom) {
+        this.q.upsert.run({ ...fresh });
+        return { counted: true, windowStartedAt: fresh.windowStartedAt };
+      }
+      if (row.failures >= limit) return { counted: false, windowStartedAt: row.windowStartedAt };
+      this.q.upsert.run({ ...row, failures: row.failures + 1, lastFailureAt: fresh.lastFailureAt });
+      return { counted: true, windowStartedAt: row.windowStartedAt };
+    });
   }
 
   recordFailure(keys: ThrottleKey[], now: number): Promise<void> {
@@ -89,4 +141,13 @@ export class SqliteThrottleStore implements ThrottleStore {
       return row;
     });
   }
+}
+
+function sameCounter(row: ThrottleCounter | undefined, expected: ThrottleCounter | undefined) {
+  if (!row || !expected) return row === expected;
+  return (
+    row.failures === expected.failures &&
+    row.windowStartedAt === expected.windowStartedAt &&
+    row.lastFailureAt === expected.lastFailureAt
+  );
 }
