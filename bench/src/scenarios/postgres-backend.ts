@@ -43,6 +43,8 @@ export interface PostgresResults {
   postgresBytes: SizeGrowth;
   /** The same tables right after the rotations, before VACUUM: what the dead row versions occupy meanwhile. */
   postgresUnvacuumedAfter: number;
+  /** The tables whose size changed over those rotations, with the change in bytes. */
+  postgresGrowers: { name: string; bytes: number }[];
   /** pg_database_size, after VACUUM, before and after. */
   postgresDatabaseBytes: SizeGrowth;
   clients: number;
@@ -104,12 +106,18 @@ export async function measurePostgres(ctx: BenchContext): Promise<PostgresResult
     ctx.log(`PostgreSQL: bytes over ${settings.postgres.rotations} rotations of one session`);
     let unvacuumedAfter = 0;
     const databaseSizes: number[] = [];
+    const tableSizes: Map<string, number>[] = [];
     const postgresBytes = await growthOver(first, settings.postgres.rotations, async () => {
       unvacuumedAfter = await psql.tablesBytes();
       await psql.vacuum();
       databaseSizes.push(await psql.databaseBytes());
+      tableSizes.push(await psql.tableSizes());
       return psql.tablesBytes();
     });
+    const [sizesBefore, sizesAfter] = tableSizes;
+    const postgresGrowers = [...(sizesAfter ?? new Map<string, number>())]
+      .map(([name, bytes]) => ({ name, bytes: bytes - (sizesBefore?.get(name) ?? 0) }))
+      .filter((table) => table.bytes !== 0);
     const postgresRefresh: LoadResult[] = [];
     let brokenChains = sqliteRotated.brokenChains;
     for (let nodes = 1; nodes <= MAX_NODES; nodes++) {
@@ -128,6 +136,7 @@ export async function measurePostgres(ctx: BenchContext): Promise<PostgresResult
       sqliteBytes: sqliteBytesGrowth,
       postgresBytes,
       postgresUnvacuumedAfter: unvacuumedAfter,
+      postgresGrowers,
       postgresDatabaseBytes: {
         before: databaseSizes[0] ?? 0,
         after: databaseSizes[1] ?? 0,
@@ -182,8 +191,13 @@ async function growthOver(
 async function sqliteBytes(path: string): Promise<number> {
   const db = new Database(path);
   try {
-    const [result] = db.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
-    if (result?.busy) throw new Error("the WAL checkpoint was blocked by a reader");
+    // The server's housekeeping may hold a transaction for a moment: try again.
+    for (let attempt = 1; ; attempt++) {
+      const [result] = db.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+      if (!result?.busy) break;
+      if (attempt >= 20) throw new Error("the WAL checkpoint stayed blocked by the server");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   } finally {
     db.close();
   }
@@ -215,6 +229,25 @@ function psqlFor(url: string) {
         ),
       ),
     databaseBytes: async () => Number(await run("SELECT pg_database_size(current_database())")),
+    /** The same tables one by one, "schema.table" → bytes. */
+    tableSizes: async () =>
+      new Map(
+        (
+          await run(
+            `SELECT n.nspname || '.' || c.relname, pg_total_relation_size(c.oid) FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p', 'm')
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND n.nspname NOT LIKE 'pg_toast%'`,
+          )
+        )
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => {
+            const [name = "", bytes = "0"] = line.split("|");
+            return [name, Number(bytes)] as const;
+          }),
+      ),
   };
 }
 
@@ -270,7 +303,7 @@ export function postgresSection(result: PostgresResults): Section {
     ],
     notes: [
       `${result.brokenChains === 0 ? "Every refresh chain stayed intact to the end of every run" : `${result.brokenChains} refresh chains were refused at some point`}; ${noFailures ? "no request failed" : "some requests failed (see the table)"}.`,
-      `Bytes per rotation: one new session, its refresh token rotated ${formatCount(result.sqliteBytes.rotations)} times one after the other over HTTP, the database measured just before and after. SQLite: the database file plus its WAL after \`PRAGMA wal_checkpoint(TRUNCATE)\` (so every page is in the file and the WAL is empty), ${formatBytes(result.sqliteBytes.before)} → ${formatBytes(result.sqliteBytes.after)}. PostgreSQL: the sum of \`pg_total_relation_size\` (heap, indexes, TOAST) of every table outside the system schemas, after \`VACUUM\` and \`CHECKPOINT\` (so the dead row versions an UPDATE leaves behind count only as far as they keep the files larger), ${formatBytes(result.postgresBytes.before)} → ${formatBytes(result.postgresBytes.after)}; right after the rotations, before that VACUUM, the tables held ${formatBytes(result.postgresUnvacuumedAfter)}, and \`pg_database_size\` went ${formatBytes(result.postgresDatabaseBytes.before)} → ${formatBytes(result.postgresDatabaseBytes.after)} (${(perRotation(result.postgresDatabaseBytes)).toFixed(1)} B per rotation). Both grow by whole pages (4 KB on SQLite, 8 KB on PostgreSQL), so a growth of 0 means the rotations fit in pages already there.`,
+      `Bytes per rotation: one new session, its refresh token rotated ${formatCount(result.sqliteBytes.rotations)} times one after the other over HTTP, the database measured just before and after. SQLite: the database file plus its WAL after \`PRAGMA wal_checkpoint(TRUNCATE)\` (so every page is in the file and the WAL is empty), ${formatBytes(result.sqliteBytes.before)} → ${formatBytes(result.sqliteBytes.after)}. PostgreSQL: the sum of \`pg_total_relation_size\` (heap, indexes, TOAST) of every table outside the system schemas, after \`VACUUM\` and \`CHECKPOINT\` (so the dead row versions an UPDATE leaves behind count only as far as they keep the files larger), ${formatBytes(result.postgresBytes.before)} → ${formatBytes(result.postgresBytes.after)}; right after the rotations, before that VACUUM, the tables held ${formatBytes(result.postgresUnvacuumedAfter)}, and \`pg_database_size\` went ${formatBytes(result.postgresDatabaseBytes.before)} → ${formatBytes(result.postgresDatabaseBytes.after)} (${perRotation(result.postgresDatabaseBytes).toFixed(1)} B per rotation); the tables that changed: ${result.postgresGrowers.map((t) => `${t.name} ${t.bytes > 0 ? "+" : ""}${formatCount(t.bytes)} B`).join(", ") || "none"}. Both grow by whole pages (4 KB on SQLite, 8 KB on PostgreSQL), so a growth of 0 means the rotations fit in pages already there.`,
       `The SQLite server was stopped before the PostgreSQL nodes started; PostgreSQL's own processes share the machine's cores with the server nodes and the load generator, so on a small machine more nodes mostly compete for the same cores.`,
     ],
     chart: {
