@@ -50,9 +50,9 @@ export class LoginThrottle {
    * Runs one password check as a throttled attempt: waits for the subject's
    * previous attempt in this process, throws `RATE_LIMITED` with the retry
    * time if this one is not allowed now, else claims it as a failure for the
-   * subject and the network, then runs `check`. A pass (a check that throws
-   * counts as failed) resets the subject's counter and gives the network's
-   * claimed failure back.
+   * subject and the network, then runs `check`. A pass resets the subject's
+   * counter and gives the network's claimed failure back; a failure, or a
+   * check that throws, keeps the claim.
    */
   async guard<T extends { passed: boolean }>(
     subject: AttemptSubject,
