@@ -48,10 +48,7 @@ export async function rotateRefreshToken(
       binding,
     );
     if (decision.kind === "rotate") {
-      const idleExpiresAt = Math.min(
-        now + config.sessionIdleTtl * 1000,
-        session.absoluteExpiresAt,
-      );
+      const idleExpiresAt = Math.min(now + config.sessionIdleTtl * 1000, session.absoluteExpiresAt);
       const successor = await deps.refreshTokens.issue({ userId, sessionId }, now, idleExpiresAt);
       const written = await storage.sessions.rotate({
         sessionId,

@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  ManualClock,
-  type Revocation,
-  type RevocationFeed,
-} from "../../src/index.ts";
+import { ManualClock, type Revocation, type RevocationFeed } from "../../src/index.ts";
 import { RevokedSessions } from "../../src/sessions/revoked-sessions.ts";
 import { TEST_CONFIG } from "../support/keys.ts";
 
