@@ -63,6 +63,8 @@ export class AuthService {
 
   constructor(private readonly deps: AuthDeps) {
     this.ready = deps.revoked.start();
+    // Whoever needs it awaits `ready` and sees its failure; an embedder that never does must not crash on it.
+    this.ready.catch(() => {});
     this.accounts = new Accounts(deps);
     this.sessions = new SessionControl(deps);
     const { storage, clock, config } = deps;

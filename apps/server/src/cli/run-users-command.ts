@@ -44,10 +44,15 @@ export async function runUsersCommand(
       return 1;
     }
     const auth = createAuthService({ storage, keys: NO_KEYS, config: { issuer: "cli" } });
-    await auth.accounts.setDisabled(user.id, command === "disable", {
-      ip: null,
-      userAgent: "sesame-cli",
-    });
+    try {
+      await auth.ready;
+      await auth.accounts.setDisabled(user.id, command === "disable", {
+        ip: null,
+        userAgent: "sesame-cli",
+      });
+    } finally {
+      await auth.stop();
+    }
     io.out(
       command === "disable"
         ? `Disabled ${user.email}; its sessions have ended.`
