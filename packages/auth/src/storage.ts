@@ -224,8 +224,6 @@ export interface ThrottleSpend {
  * (throttle/*); the store only guarantees that each call is one atomic step.
  */
 export interface ThrottleStore {
-  /** The counters for `keys`; a missing or expired one reads as zero failures. */
-  read(keys: ThrottleKey[], now: number): Promise<ThrottleCounter[]>;
   /** The rows as stored for `keys`, in order (`undefined` where there is none), with no expiry applied. */
   readStored(keys: string[]): Promise<(ThrottleCounter | undefined)[]>;
   /**
@@ -237,8 +235,6 @@ export interface ThrottleStore {
   giveBack(key: string): Promise<void>;
   /** The guarded increment (ThrottleSpend), in one atomic step: whether it counted, and the row's window start. */
   spend(spend: ThrottleSpend): Promise<{ counted: boolean; windowStartedAt: number }>;
-  /** Adds one failure to each key, atomically across processes (an expired counter restarts at one). */
-  recordFailure(keys: ThrottleKey[], now: number): Promise<void>;
   /** Forgets the key's failures (a successful login resets its account). */
   clear(key: string): Promise<void>;
   /** Deletes counters whose window opened and last failure happened before `before`; answers how many. */

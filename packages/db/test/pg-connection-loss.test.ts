@@ -157,10 +157,12 @@ describe("a PostgreSQL storage losing its database", () => {
     const calls = [
       () => storage.sessions.findById("u1-s1"),
       () =>
-        storage.throttle.recordFailure(
-          [{ key: "k", expireAfterMs: 60_000, anchor: "window_start" }],
-          Date.now(),
-        ),
+        storage.throttle.spend({
+          key: "k",
+          limit: 1_000_000,
+          expiredFrom: Date.now() - 60_000,
+          fresh: { key: "k", failures: 1, windowStartedAt: Date.now(), lastFailureAt: Date.now() },
+        }),
       () => storage.audit.listForUser("u1", { limit: 10 }),
       () => storage.dpopProofs.remember(randomBytes(8).toString("hex"), Date.now() + 60_000),
     ];

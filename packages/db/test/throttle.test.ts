@@ -113,12 +113,7 @@ describe.each(backends)("login throttling on $dialect", (backend: Backend) => {
     const meta = { ip: "198.51.100.77", userAgent: null };
     await attempt(auth.accounts.login({ email: address, password: "wrong password" }, meta));
     await auth.accounts.login({ email: address, password: PASSWORD }, meta);
-    const key = {
-      key: "login:ip:198.51.100.77",
-      expireAfterMs: 60_000,
-      anchor: "window_start",
-    } as const;
-    const [ip] = await storage.throttle.read([key], Date.now());
+    const [ip] = await storage.throttle.readStored(["login:ip:198.51.100.77"]);
     expect(ip?.failures).toBe(1);
   });
 
@@ -150,59 +145,70 @@ describe.each(backends)("login throttling on $dialect", (backend: Backend) => {
 
 describe.each(backends)("the throttle store on $dialect", (backend: Backend) => {
   const T0 = Date.UTC(2026, 0, 1, 12);
-  const windowed = {
-    key: "ip:198.51.100.1",
-    expireAfterMs: 1_000,
-    anchor: "window_start",
-  } as const;
-  const trailing = {
-    key: "account:a@example.com",
-    expireAfterMs: 1_000,
-    anchor: "last_failure",
-  } as const;
+  const first = (key: string) => ({ key, failures: 1, windowStartedAt: T0, lastFailureAt: T0 });
 
-  it("adds up every failure recorded at once by several processes", async () => {
-    const first = await backend.open();
-    const processes = [first, await backend.openSecond(first), await backend.openSecond(first)];
-    await Promise.all(
-      Array.from({ length: 60 }, (_, i) =>
-        processes[i % 3]?.throttle.recordFailure([windowed, trailing], T0 + (i % 7)),
+  it("a claim made at once by several processes from one read wins exactly once", async () => {
+    const one = await backend.open();
+    const processes = [one, await backend.openSecond(one), await backend.openSecond(one)];
+    const won = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        processes[i % 3]?.throttle.claim([
+          {
+            key: "account:a@example.com",
+            expected: undefined,
+            next: first("account:a@example.com"),
+          },
+          { key: "ip:198.51.100.1", expected: undefined, next: first("ip:198.51.100.1") },
+        ]),
       ),
     );
-    const counters = await first.throttle.read([windowed, trailing], T0 + 10);
-    expect(counters.map(({ failures }) => failures)).toEqual([60, 60]);
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const stored = await one.throttle.readStored(["account:a@example.com", "ip:198.51.100.1"]);
+    expect(stored.map((row) => row?.failures)).toEqual([1, 1]);
   });
 
-  it("an expired counter reads as zero and restarts at one, from its window's start or its last failure", async () => {
-    const storage = await backend.open();
-    const { throttle } = storage;
-    const failures = async (now: number) =>
-      (await throttle.read([windowed, trailing], now)).map((counter) => counter.failures);
-    await throttle.recordFailure([windowed, trailing], T0);
-    await throttle.recordFailure([windowed, trailing], T0 + 600);
-    expect(await failures(T0 + 999)).toEqual([2, 2]);
-    // The window opened at T0: gone at T0 + 1000. The last failure was at T0 + 600: not yet.
-    expect(await failures(T0 + 1_000)).toEqual([0, 2]);
-    await throttle.recordFailure([windowed, trailing], T0 + 1_500);
-    expect(await failures(T0 + 1_500)).toEqual([1, 3]);
-    const [restarted] = await throttle.read([windowed], T0 + 1_500);
-    expect(restarted).toMatchObject({ windowStartedAt: T0 + 1_500, lastFailureAt: T0 + 1_500 });
-    expect(await failures(T0 + 2_500)).toEqual([0, 0]);
-    await throttle.recordFailure([trailing], T0 + 2_500);
-    expect(await failures(T0 + 2_500)).toEqual([0, 1]);
+  it("a claim whose any row moved since it was read writes nothing at all", async () => {
+    const { throttle } = await backend.open();
+    expect(await throttle.claim([{ key: "a", expected: undefined, next: first("a") }])).toBe(true);
+    const stale = await throttle.claim([
+      { key: "b", expected: undefined, next: first("b") },
+      // `a` is stored now, so a claim expecting no row for it has lost.
+      { key: "a", expected: undefined, next: { ...first("a"), failures: 2 } },
+    ]);
+    expect(stale).toBe(false);
+    expect((await throttle.readStored(["a", "b"])).map((row) => row?.failures)).toEqual([
+      1,
+      undefined,
+    ]);
+    const [a] = await throttle.readStored(["a"]);
+    const next = { ...first("a"), failures: 2, lastFailureAt: T0 + 5 };
+    expect(await throttle.claim([{ key: "a", expected: a, next }])).toBe(true);
+    expect((await throttle.readStored(["a"]))[0]).toMatchObject({
+      failures: 2,
+      lastFailureAt: T0 + 5,
+    });
   });
 
-  it("clears a key, and purges counters idle before a time", async () => {
-    const storage = await backend.open();
-    const { throttle } = storage;
-    await throttle.recordFailure([windowed], T0);
-    await throttle.recordFailure([trailing], T0 + 5_000);
-    await throttle.clear(trailing.key);
-    expect((await throttle.read([trailing], T0 + 5_000))[0]?.failures).toBe(0);
-    await throttle.recordFailure([trailing], T0 + 5_000);
+  it("gives a failure back, never below zero; clears a key, and purges counters idle before a time", async () => {
+    const { throttle } = await backend.open();
+    await throttle.claim([{ key: "ip", expected: undefined, next: first("ip") }]);
+    await throttle.giveBack("ip");
+    await throttle.giveBack("ip");
+    expect((await throttle.readStored(["ip"]))[0]?.failures).toBe(0);
+    const later = {
+      key: "account",
+      failures: 1,
+      windowStartedAt: T0 + 5_000,
+      lastFailureAt: T0 + 5_000,
+    };
+    await throttle.claim([{ key: "account", expected: undefined, next: later }]);
+    await throttle.clear("account");
+    expect((await throttle.readStored(["account"]))[0]).toBeUndefined();
+    await throttle.claim([{ key: "account", expected: undefined, next: later }]);
     expect(await throttle.purgeIdleBefore(T0 + 1)).toBe(1);
-    expect((await throttle.read([windowed, trailing], T0 + 5_000)).map((c) => c.failures)).toEqual([
-      0, 1,
+    expect((await throttle.readStored(["ip", "account"])).map((row) => row?.failures)).toEqual([
+      undefined,
+      1,
     ]);
   });
 });

@@ -1,31 +1,5 @@
-import type {
-  ThrottleClaim,
-  ThrottleCounter,
-  ThrottleKey,
-  ThrottleSpend,
-  ThrottleStore,
-} from "@sesame/auth";
+import type { ThrottleClaim, ThrottleCounter, ThrottleSpend, ThrottleStore } from "@sesame/auth";
 import type { PgSql } from "../pg-client.ts";
-
-/** When the stored counter restarts at one: it holds no failure, or it has expired (`read` treats it as zero). */
-const RESTART = `(c.failures = 0 OR $2::bigint - CASE WHEN $4::text = 'window_start'
-  THEN c.window_started_at ELSE c.last_failure_at END >= $3::bigint)`;
-
-/**
- * One failure added to one key, exact under any concurrency: a single upsert
- * whose SET computes the next counter from the row as committed, under the
- * row lock ON CONFLICT takes (a concurrent upsert of the key waits, then
- * computes from this one's result). `$3` is the key's expireAfterMs, `$4` the
- * time it counts from (ThrottleKey.anchor), the arithmetic of the SQLite
- * store's read-then-write done in SQL.
- */
-const RECORD_FAILURE = `
-  INSERT INTO throttle_counters AS c (key, failures, window_started_at, last_failure_at)
-  VALUES ($1::text, 1, $2::bigint, $2::bigint)
-  ON CONFLICT (key) DO UPDATE SET
-    failures = CASE WHEN ${RESTART} THEN 1 ELSE c.failures + 1 END,
-    window_started_at = CASE WHEN ${RESTART} THEN excluded.window_started_at ELSE c.window_started_at END,
-    last_failure_at = excluded.last_failure_at`;
 
 /**
  * The guarded increment in one upsert: under the row lock ON CONFLICT takes,
@@ -57,18 +31,6 @@ interface CounterRow {
 /** Failure and request counters in the shared database, so limits hold across every server process. */
 export class PgThrottleStore implements ThrottleStore {
   constructor(private readonly sql: PgSql) {}
-
-  async read(keys: ThrottleKey[], now: number): Promise<ThrottleCounter[]> {
-    const stored = await this.readStored(keys.map(({ key }) => key));
-    return keys.map(({ key, expireAfterMs, anchor }, i) => {
-      const row = stored[i];
-      const anchorAt = row && (anchor === "window_start" ? row.windowStartedAt : row.lastFailureAt);
-      if (!row || anchorAt === undefined || now - anchorAt >= expireAfterMs) {
-        return { key, failures: 0, windowStartedAt: now, lastFailureAt: 0 };
-      }
-      return row;
-    });
-  }
 
   async readStored(keys: string[]): Promise<(ThrottleCounter | undefined)[]> {
     const rows = await this.sql<CounterRow[]>`
@@ -137,15 +99,6 @@ export class PgThrottleStore implements ThrottleStore {
     // Refused: the window is full. Its start tells when it reopens; read it (a read, no write).
     const [stored] = await this.readStored([key]);
     return { counted: false, windowStartedAt: stored?.windowStartedAt ?? fresh.windowStartedAt };
-  }
-
-  /** One statement per key, each atomic on its own; a row lock at a time, so no deadlock between processes. */
-  async recordFailure(keys: ThrottleKey[], now: number): Promise<void> {
-    await Promise.all(
-      keys.map(({ key, expireAfterMs, anchor }) =>
-        this.sql.unsafe(RECORD_FAILURE, [key, now, expireAfterMs, anchor], { prepare: true }),
-      ),
-    );
   }
 
   async clear(key: string): Promise<void> {

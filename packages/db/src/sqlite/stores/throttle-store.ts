@@ -1,10 +1,4 @@
-import type {
-  ThrottleClaim,
-  ThrottleCounter,
-  ThrottleKey,
-  ThrottleSpend,
-  ThrottleStore,
-} from "@sesame/auth";
+import type { ThrottleClaim, ThrottleCounter, ThrottleSpend, ThrottleStore } from "@sesame/auth";
 import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { throttleCounters } from "../schema.ts";
@@ -64,10 +58,6 @@ export class SqliteThrottleStore implements ThrottleStore {
     };
   }
 
-  async read(keys: ThrottleKey[], now: number): Promise<ThrottleCounter[]> {
-    return this.load(keys, now);
-  }
-
   async readStored(keys: string[]): Promise<(ThrottleCounter | undefined)[]> {
     return keys.map((key) => this.q.byKey.get({ key }));
   }
@@ -109,17 +99,6 @@ export class SqliteThrottleStore implements ThrottleStore {
     });
   }
 
-  recordFailure(keys: ThrottleKey[], now: number): Promise<void> {
-    return this.writes.run(() => {
-      // Read and write in one write transaction: concurrent failures from other processes add up.
-      for (const counter of this.load(keys, now)) {
-        const failures = counter.failures + 1;
-        const windowStartedAt = counter.failures === 0 ? now : counter.windowStartedAt;
-        this.q.upsert.run({ key: counter.key, failures, windowStartedAt, lastFailureAt: now });
-      }
-    });
-  }
-
   clear(key: string): Promise<void> {
     return this.writes.run(() => {
       this.q.clear.run({ key });
@@ -128,18 +107,6 @@ export class SqliteThrottleStore implements ThrottleStore {
 
   purgeIdleBefore(before: number): Promise<number> {
     return this.writes.run(() => this.q.purgeIdle.run({ before }).changes);
-  }
-
-  /** The counters for `keys`, an expired or missing one as zero failures. */
-  private load(keys: ThrottleKey[], now: number): ThrottleCounter[] {
-    return keys.map(({ key, expireAfterMs, anchor }) => {
-      const row = this.q.byKey.get({ key });
-      const anchorAt = row && (anchor === "window_start" ? row.windowStartedAt : row.lastFailureAt);
-      if (!row || anchorAt === undefined || now - anchorAt >= expireAfterMs) {
-        return { key, failures: 0, windowStartedAt: now, lastFailureAt: 0 };
-      }
-      return row;
-    });
   }
 }
 
