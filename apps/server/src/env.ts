@@ -113,6 +113,3 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
-
-/** `postgres://` or `postgresql://`: the PostgreSQL backend (anything else is a SQLite file). */
-export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);

@@ -12,9 +12,9 @@ import {
   type PasswordHasher,
   systemClock,
 } from "@sesame/auth";
-import { databasePath, openStorage } from "@sesame/db";
+import { databasePath, isPostgresUrl, openStorage } from "@sesame/db";
 import type { Hono } from "hono";
-import { type Env, isPostgresUrl } from "./env.ts";
+import type { Env } from "./env.ts";
 import { createHttpApp } from "./http/app.ts";
 import { connectionDrain } from "./http/connection-drain.ts";
 import { DeviceCookie } from "./http/device-cookie.ts";

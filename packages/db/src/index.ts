@@ -4,7 +4,7 @@
  * schemas and committed migrations per dialect, and one seam that picks the
  * backend from `DATABASE_URL`.
  */
-export { type OpenStorageOptions, openStorage } from "./open-storage.ts";
+export { isPostgresUrl, type OpenStorageOptions, openStorage } from "./open-storage.ts";
 export { applyPostgresMigrations, PG_MIGRATIONS_FOLDER } from "./pg/migrate.ts";
 export {
   openPostgresStorage,

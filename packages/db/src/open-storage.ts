@@ -13,10 +13,13 @@ export interface OpenStorageOptions {
  * an advisory lock, so nodes starting together migrate once), anything else a
  * SQLite file (`file:`, a path, `:memory:`).
  */
+/** `postgres://` or `postgresql://`: the PostgreSQL backend (anything else is a SQLite file). */
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
+
 export async function openStorage(
   url: string,
   options: OpenStorageOptions = {},
 ): Promise<AuthStorage> {
-  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresStorage(url, options);
+  if (isPostgresUrl(url)) return openPostgresStorage(url, options);
   return openSqliteStorage(url);
 }

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KeySetError, rotateKeySet } from "@sesame/auth";
-import { openStorage } from "@sesame/db";
-import { type Env, isPostgresUrl } from "../env.ts";
+import { isPostgresUrl, openStorage } from "@sesame/db";
+import type { Env } from "../env.ts";
 import { FileKeySetSource } from "../keys/file-key-set-source.ts";
 import { initialKeys } from "../keys/initial-keys.ts";
 import { InlineKeySetSource } from "../keys/inline-key-set-source.ts";
