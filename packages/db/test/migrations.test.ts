@@ -84,7 +84,7 @@ describe("PostgreSQL nodes starting together on an empty database", () => {
 });
 
 describe("upgrading a database made by the first release", () => {
-  it("keeps every session: its unused refresh token rotates, its spent one is reuse", async () => {
+  it("keeps every session (its unused refresh token rotates, its spent one is reuse) and every audit event", async () => {
     const file = freshDatabaseFile();
     // The first release's schema, with a session whose chain is RT0 (spent) → RT1 (current).
     const first = mkdtempSync(join(tmpdir(), "sesame-first-release-"));
@@ -111,6 +111,9 @@ describe("upgrading a database made by the first release", () => {
       old.exec(
         `INSERT INTO sessions VALUES ('s1', 'u1', ${now}, ${now}, ${now + 3_600_000}, ${now + 7_200_000}, null, null, 'ua', '203.0.113.7')`,
       );
+      old.exec(
+        `INSERT INTO audit_events (type, at, user_id, session_id) VALUES ('login_succeeded', ${now - 1000}, 'u1', 's1')`,
+      );
       const insert = old.prepare(
         "INSERT INTO refresh_tokens VALUES (?, 's1', ?, ?, ?, ?, ?, null)",
       );
@@ -123,6 +126,10 @@ describe("upgrading a database made by the first release", () => {
       clock.advance(0);
       expect(await codeOf(auth.refresh(rt1, META))).toBe("ok");
       expect(await codeOf(auth.refresh(rt0, META))).toBe("REFRESH_REUSED");
+      // The first release's event kept its time, now also its first occurrence.
+      const signIn = (await auth.auditLog("u1")).find((event) => event.type === "login_succeeded");
+      const then = new Date(now - 1000).toISOString();
+      expect(signIn).toMatchObject({ at: then, firstAt: then, count: 1 });
     } finally {
       rmSync(first, { recursive: true, force: true });
     }

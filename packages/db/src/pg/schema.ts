@@ -75,20 +75,33 @@ export const sessions = pgTable(
     parentHash: text("parent_hash"),
     /** When the parent was spent (the current token was issued). */
     rotatedAt: ms("rotated_at"),
-    /** The current token sealed for the parent (successor-seal.ts); erased within seconds of the window's end. */
-    parentSeal: text("parent_seal"),
     /** Who rotated the parent (a hash of its user agent and network): only that client gets the grace answer. */
     rotatedBy: text("rotated_by"),
   },
-  (table) => [
-    index("sessions_user_id_idx").on(table.userId),
-    index("sessions_idle_expires_at_idx").on(table.idleExpiresAt),
-    // The seal sweep reads only sessions still holding a seal.
-    index("sessions_sealed_rotated_at_idx")
-      .on(table.rotatedAt)
-      .where(sql`${table.parentSeal} IS NOT NULL`),
-  ],
+  // Only the immutable user id is indexed: a rotation changes no indexed
+  // column, so PostgreSQL can write it as a heap-only (HOT) update, in place,
+  // adding no index entry (the purge of dead sessions reads the whole table,
+  // rarely; the seals have a table of their own).
+  (table) => [index("sessions_user_id_idx").on(table.userId)],
 );
+
+/**
+ * The successor of a session's current token sealed for its parent
+ * (successor-seal.ts in @sesame/auth), so the parent can yield the same
+ * successor in the grace window: one row per session that rotated within the
+ * last seconds, replaced by each rotation and erased by a sweep every few
+ * seconds once the window has passed. Beside the session row rather than in
+ * it, so the sweep needs no index on the sessions table.
+ */
+export const sessionSeals = pgTable("session_seals", {
+  sessionId: text("session_id")
+    .primaryKey()
+    .references(() => sessions.id, { onDelete: "cascade" }),
+  /** When the parent was spent: the seal is erased once the grace window after it has passed. */
+  sealedAt: ms("sealed_at").notNull(),
+  /** The current token, under a key derived from the parent token and a server secret. */
+  seal: text("seal").notNull(),
+});
 
 /** The hashed `jti` of every DPoP proof accepted (RFC 9449 §11.1), until it could no longer pass the `iat` check. */
 export const dpopProofs = pgTable(
@@ -138,10 +151,14 @@ export const auditEvents = pgTable(
     userAgent: text("user_agent"),
     /** Repeated events (failed sign-ins, refreshes) are folded into one row: how many, and when the first was (`at` is the last). */
     count: integer("count").notNull().default(1),
-    firstAt: ms("first_at"),
+    /** When the first event a row counts happened: set by the insert and never moved, so it can be indexed. */
+    firstAt: ms("first_at").notNull(),
   },
   (table) => [
-    index("audit_events_user_id_at_idx").on(table.userId, table.at),
+    // The fold lookups read a user's recent rows by when they started: a fold
+    // moves only `count`, `at` and the client columns, none indexed, so on
+    // PostgreSQL it is a heap-only update.
+    index("audit_events_user_id_first_at_idx").on(table.userId, table.firstAt),
     // audit.list pages an account's events newest first by id.
     index("audit_events_user_id_id_idx").on(table.userId, table.id),
   ],

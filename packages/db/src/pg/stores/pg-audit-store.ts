@@ -39,7 +39,7 @@ export class PgAuditStore implements AuditStore {
       // Every right-hand side reads the row as it was before this update.
       await tx`
         UPDATE audit_events SET count = count + 1,
-          first_at = least(coalesce(first_at, at), ${event.at}::bigint),
+          first_at = least(first_at, ${event.at}::bigint),
           at = greatest(at, ${event.at}::bigint),
           session_id = ${event.sessionId}, ip = ${event.ip}, user_agent = ${event.userAgent}
         WHERE id = ${into}`;
@@ -48,8 +48,10 @@ export class PgAuditStore implements AuditStore {
 
   /**
    * The id of the row the event folds into, if any: the SQLite store's
-   * lookups, each bounded below by `at` so they read only the user's recent
-   * rows through the (user_id, at) index. Call under the user's audit lock.
+   * lookups, each bounded below by `first_at` so they read only the user's
+   * recent rows through the (user_id, first_at) index. A breaker must have
+   * been written after the candidate, so it started after `since` too. Call
+   * under the user's audit lock.
    */
   private async foldTarget(
     tx: PgTx,
@@ -60,12 +62,12 @@ export class PgAuditStore implements AuditStore {
     const { cap } = fold;
     const [inCap] = await tx<{ rows: number }[]>`
       SELECT count(*) AS rows FROM audit_events
-      WHERE user_id = ${userId} AND at >= ${cap.since} AND coalesce(first_at, at) >= ${cap.since}
+      WHERE user_id = ${userId} AND first_at >= ${cap.since}
         AND type = ANY(${[...cap.types]}::text[])`;
     if ((inCap?.rows ?? 0) >= cap.rows) {
       const [latest] = await tx<{ id: number }[]>`
         SELECT id FROM audit_events
-        WHERE user_id = ${userId} AND at >= ${cap.since} AND coalesce(first_at, at) >= ${cap.since}
+        WHERE user_id = ${userId} AND first_at >= ${cap.since}
           AND type = ${event.type}
         ORDER BY id DESC LIMIT 1`;
       return latest?.id;
@@ -74,8 +76,8 @@ export class PgAuditStore implements AuditStore {
     // folds only if that row is a candidate (nothing ended its run since).
     const [latest] = await tx<{ id: number; type: string }[]>`
       SELECT id, type FROM audit_events
-      WHERE user_id = ${userId} AND at >= ${fold.since}
-        AND ((type = ${event.type} AND coalesce(first_at, at) >= ${fold.since}
+      WHERE user_id = ${userId} AND first_at >= ${fold.since}
+        AND ((type = ${event.type}
               AND (NOT ${fold.sameSession}::boolean OR session_id IS NOT DISTINCT FROM ${event.sessionId}::text))
           OR type = ANY(${[...fold.breakers]}::text[]))
       ORDER BY id DESC LIMIT 1`;
@@ -103,7 +105,6 @@ export class PgAuditStore implements AuditStore {
     return rows.map((row) => ({
       ...row,
       type: row.type as AuditEventType,
-      firstAt: row.firstAt ?? row.at,
     }));
   }
 }

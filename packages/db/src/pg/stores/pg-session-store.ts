@@ -7,7 +7,7 @@ import type {
 } from "@sesame/auth";
 import { and, desc, sql as drizzleSql, eq, gt, isNull } from "drizzle-orm";
 import type { PgDb, PgSql } from "../pg-client.ts";
-import { sessions } from "../schema.ts";
+import { sessionSeals, sessions } from "../schema.ts";
 import { insertAudit } from "./pg-audit-insert.ts";
 import type { PgSessionRevocations } from "./pg-session-revocations.ts";
 
@@ -21,14 +21,10 @@ export class PgSessionStore implements SessionStore {
     private readonly revocations: PgSessionRevocations,
   ) {
     const p = drizzleSql.placeholder;
-    this.byId = db
-      .select()
-      .from(sessions)
+    this.byId = withSeal(db)
       .where(eq(sessions.id, p("id")))
       .prepare("session_by_id");
-    this.activeOfUser = db
-      .select()
-      .from(sessions)
+    this.activeOfUser = withSeal(db)
       .where(
         and(
           eq(sessions.userId, p("userId")),
@@ -65,11 +61,15 @@ export class PgSessionStore implements SessionStore {
       await tx`
         INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at,
           absolute_expires_at, revoked_at, revoke_reason, user_agent, ip, dpop_jkt, refresh_hash,
-          parent_hash, rotated_at, parent_seal, rotated_by)
+          parent_hash, rotated_at, rotated_by)
         VALUES (${s.id}, ${s.userId}, ${s.createdAt}, ${s.lastUsedAt}, ${s.idleExpiresAt},
           ${s.absoluteExpiresAt}, ${s.revokedAt}, ${s.revokeReason}, ${s.userAgent}, ${s.ip},
-          ${s.dpopJkt}, ${s.refreshHash}, ${s.parentHash}, ${s.rotatedAt}, ${s.parentSeal},
-          ${s.rotatedBy})`;
+          ${s.dpopJkt}, ${s.refreshHash}, ${s.parentHash}, ${s.rotatedAt}, ${s.rotatedBy})`;
+      if (s.parentSeal !== null && s.rotatedAt !== null) {
+        await tx`
+          INSERT INTO session_seals (session_id, sealed_at, seal)
+          VALUES (${s.id}, ${s.rotatedAt}, ${s.parentSeal})`;
+      }
       await insertAudit(tx, audit);
       return "created" as const;
     });
@@ -103,22 +103,28 @@ export class PgSessionStore implements SessionStore {
    * One statement, the compare-and-set of ../sqlite/stores/session-statements.ts:
    * a concurrent rotation or revocation of the row makes PostgreSQL re-check
    * the WHERE on the row it committed, so exactly one of parallel rotations
-   * of a token wins and none lands on a revoked session.
+   * of a token wins and none lands on a revoked session. The seal is written
+   * only by the winner, in the same statement. Neither write changes an
+   * indexed column, so both are heap-only updates (schema.ts).
    */
   async rotate(w: RotationWrite): Promise<"rotated" | "lost"> {
     const written = await this.sql`
-      UPDATE sessions SET parent_hash = refresh_hash, refresh_hash = ${w.successorHash},
-        rotated_at = ${w.now}, parent_seal = ${w.sealedSuccessor}, rotated_by = ${w.rotatedBy},
-        last_used_at = ${w.now}, idle_expires_at = ${w.idleExpiresAt}, ip = ${w.ip},
-        user_agent = ${w.userAgent}
-      WHERE id = ${w.sessionId} AND refresh_hash = ${w.presentedHash} AND revoked_at IS NULL`;
+      WITH rotated AS (
+        UPDATE sessions SET parent_hash = refresh_hash, refresh_hash = ${w.successorHash},
+          rotated_at = ${w.now}, rotated_by = ${w.rotatedBy}, last_used_at = ${w.now},
+          idle_expires_at = ${w.idleExpiresAt}, ip = ${w.ip}, user_agent = ${w.userAgent}
+        WHERE id = ${w.sessionId} AND refresh_hash = ${w.presentedHash} AND revoked_at IS NULL
+        RETURNING id
+      )
+      INSERT INTO session_seals (session_id, sealed_at, seal)
+      SELECT id, ${w.now}, ${w.sealedSuccessor} FROM rotated
+      ON CONFLICT (session_id) DO UPDATE SET sealed_at = excluded.sealed_at, seal = excluded.seal`;
     return written.count === 1 ? "rotated" : "lost";
   }
 
+  /** A scan of the small seal table: it holds only the sessions that rotated in the last seconds. */
   async eraseSealsBefore(before: number): Promise<number> {
-    const erased = await this.sql`
-      UPDATE sessions SET parent_seal = NULL
-      WHERE parent_seal IS NOT NULL AND rotated_at < ${before}`;
+    const erased = await this.sql`DELETE FROM session_seals WHERE sealed_at < ${before}`;
     return erased.count;
   }
 
@@ -138,7 +144,19 @@ export class PgSessionStore implements SessionStore {
   }
 }
 
-const toSessionRecord = (row: typeof sessions.$inferSelect): SessionRecord => ({
-  ...row,
-  revokeReason: row.revokeReason as RevokeReason | null,
+/** Sessions with their seal, if they hold one. */
+const withSeal = (db: PgDb) =>
+  db
+    .select({ session: sessions, parentSeal: sessionSeals.seal })
+    .from(sessions)
+    .leftJoin(sessionSeals, eq(sessionSeals.sessionId, sessions.id))
+    .$dynamic();
+
+const toSessionRecord = (row: {
+  session: typeof sessions.$inferSelect;
+  parentSeal: string | null;
+}): SessionRecord => ({
+  ...row.session,
+  revokeReason: row.session.revokeReason as RevokeReason | null,
+  parentSeal: row.parentSeal,
 });

@@ -14,6 +14,7 @@ export function prepareAuditInsert(db: Db) {
     .values({
       type: p("type"),
       at: p("at"),
+      firstAt: p("at"),
       userId: p("userId"),
       sessionId: p("sessionId"),
       ip: p("ip"),

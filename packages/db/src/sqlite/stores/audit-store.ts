@@ -13,8 +13,6 @@ import type { WriteBatcher } from "../write-batcher.ts";
 import { prepareAuditInsert } from "./audit-insert.ts";
 
 const p = sql.placeholder;
-/** The row's first event: `first_at` is null for a row that holds one event. */
-const firstAt = sql<number>`coalesce(${auditEvents.firstAt}, ${auditEvents.at})`;
 /** A placeholder bound to a JSON array of types, so one prepared statement serves any set. */
 const inTypes = (name: string) =>
   sql`${auditEvents.type} IN (SELECT value FROM json_each(${p(name)}))`;
@@ -30,25 +28,22 @@ export class SqliteAuditStore implements AuditStore {
     private readonly writes: WriteBatcher,
   ) {
     this.insert = prepareAuditInsert(db);
-    // Every lookup is bounded below by `at` (never before the row's first
-    // event, nor before the first event of any row written later), so it
-    // reads only the user's last hour through the (user_id, at) index
-    // however long the log is.
-    const recentRows = (since: string) =>
-      and(eq(auditEvents.userId, p("userId")), sql`${auditEvents.at} >= ${p(since)}`);
-    const startedSince = (since: string) => sql`${firstAt} >= ${p(since)}`;
+    // Every lookup reads only the rows the user started since a moment
+    // through the (user_id, first_at) index, however long the log is. A row
+    // that ends a candidate's run was written after it, so it started after
+    // that moment too.
+    const startedSince = (since: string) =>
+      and(eq(auditEvents.userId, p("userId")), sql`${auditEvents.firstAt} >= ${p(since)}`);
     this.q = {
       rowsInCap: db
         .select({ rows: sql<number>`count(*)` })
         .from(auditEvents)
-        .where(and(recentRows("capSince"), startedSince("capSince"), inTypes("capTypes")))
+        .where(and(startedSince("capSince"), inTypes("capTypes")))
         .prepare(),
       latestOfType: db
         .select({ id: auditEvents.id })
         .from(auditEvents)
-        .where(
-          and(recentRows("capSince"), startedSince("capSince"), eq(auditEvents.type, p("type"))),
-        )
+        .where(and(startedSince("capSince"), eq(auditEvents.type, p("type"))))
         .orderBy(desc(auditEvents.id))
         .limit(1)
         .prepare(),
@@ -59,8 +54,8 @@ export class SqliteAuditStore implements AuditStore {
         .from(auditEvents)
         .where(
           and(
-            recentRows("since"),
-            sql`((${auditEvents.type} = ${p("type")} AND ${startedSince("since")} AND (NOT ${p("sameSession")} OR ${auditEvents.sessionId} IS ${p("sessionId")})) OR ${inTypes("breakers")})`,
+            startedSince("since"),
+            sql`((${auditEvents.type} = ${p("type")} AND (NOT ${p("sameSession")} OR ${auditEvents.sessionId} IS ${p("sessionId")})) OR ${inTypes("breakers")})`,
           ),
         )
         .orderBy(desc(auditEvents.id))
@@ -71,7 +66,7 @@ export class SqliteAuditStore implements AuditStore {
         .set({
           // Every right-hand side reads the row as it was before this update.
           count: sql`${auditEvents.count} + 1`,
-          firstAt: sql`min(${firstAt}, ${p("at")})`,
+          firstAt: sql`min(${auditEvents.firstAt}, ${p("at")})`,
           at: sql`max(${auditEvents.at}, ${p("at")})`,
           sessionId: sql`${p("sessionId")}`,
           ip: sql`${p("ip")}`,
@@ -139,7 +134,6 @@ export class SqliteAuditStore implements AuditStore {
     return rows.map((row) => ({
       ...row,
       type: row.type as AuditEventType,
-      firstAt: row.firstAt ?? row.at,
     }));
   }
 }

@@ -1,7 +1,7 @@
 import type { RevokeReason, SessionRecord } from "@sesame/auth";
-import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
-import { sessions, users } from "../schema.ts";
+import { sessionSeals, sessions, users } from "../schema.ts";
 
 /**
  * The session store's statements, prepared once: building a Drizzle query
@@ -11,9 +11,7 @@ import { sessions, users } from "../schema.ts";
 export function prepareSessionStatements(db: Db) {
   const p = sql.placeholder;
   return {
-    sessionById: db
-      .select()
-      .from(sessions)
+    sessionById: withSeal(db)
       .where(eq(sessions.id, p("id")))
       .prepare(),
     credentialOf: db
@@ -28,7 +26,6 @@ export function prepareSessionStatements(db: Db) {
         parentHash: sql`${sessions.refreshHash}`,
         refreshHash: p("successorHash") as never,
         rotatedAt: p("now") as never,
-        parentSeal: p("sealedSuccessor") as never,
         rotatedBy: p("rotatedBy") as never,
         lastUsedAt: p("now") as never,
         idleExpiresAt: p("idleExpiresAt") as never,
@@ -43,10 +40,18 @@ export function prepareSessionStatements(db: Db) {
         ),
       )
       .prepare(),
+    /** The rotation's seal, written by the winner of the compare-and-set in the same write job. */
+    replaceSeal: db
+      .insert(sessionSeals)
+      .values({ sessionId: p("sessionId"), sealedAt: p("sealedAt"), seal: p("seal") })
+      .onConflictDoUpdate({
+        target: sessionSeals.sessionId,
+        set: { sealedAt: sql`excluded.sealed_at`, seal: sql`excluded.seal` },
+      })
+      .prepare(),
     eraseSealsBefore: db
-      .update(sessions)
-      .set({ parentSeal: null })
-      .where(and(isNotNull(sessions.parentSeal), lt(sessions.rotatedAt, p("before"))))
+      .delete(sessionSeals)
+      .where(lt(sessionSeals.sealedAt, p("before")))
       .prepare(),
     insertSession: db
       .insert(sessions)
@@ -65,7 +70,6 @@ export function prepareSessionStatements(db: Db) {
         refreshHash: p("refreshHash"),
         parentHash: p("parentHash"),
         rotatedAt: p("rotatedAt"),
-        parentSeal: p("parentSeal"),
         rotatedBy: p("rotatedBy"),
       })
       .prepare(),
@@ -74,7 +78,19 @@ export function prepareSessionStatements(db: Db) {
 
 export type SessionStatements = ReturnType<typeof prepareSessionStatements>;
 
-export const toSessionRecord = (row: typeof sessions.$inferSelect): SessionRecord => ({
-  ...row,
-  revokeReason: row.revokeReason as RevokeReason | null,
+/** Sessions with their seal, if they hold one. */
+export const withSeal = (db: Db) =>
+  db
+    .select({ session: sessions, parentSeal: sessionSeals.seal })
+    .from(sessions)
+    .leftJoin(sessionSeals, eq(sessionSeals.sessionId, sessions.id))
+    .$dynamic();
+
+export const toSessionRecord = (row: {
+  session: typeof sessions.$inferSelect;
+  parentSeal: string | null;
+}): SessionRecord => ({
+  ...row.session,
+  revokeReason: row.session.revokeReason as RevokeReason | null,
+  parentSeal: row.parentSeal,
 });

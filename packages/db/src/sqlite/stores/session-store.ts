@@ -11,7 +11,7 @@ import { sessionRevocations, sessions } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
 import { prepareAuditInsert } from "./audit-insert.ts";
 import type { SessionRevocations } from "./session-revocations.ts";
-import { prepareSessionStatements, toSessionRecord } from "./session-statements.ts";
+import { prepareSessionStatements, toSessionRecord, withSeal } from "./session-statements.ts";
 
 export class SqliteSessionStore implements SessionStore {
   private readonly q;
@@ -42,6 +42,14 @@ export class SqliteSessionStore implements SessionStore {
         return "credential_changed";
       }
       this.q.insertSession.run({ ...session });
+      if (session.parentSeal !== null && session.rotatedAt !== null) {
+        const seal = {
+          sessionId: session.id,
+          sealedAt: session.rotatedAt,
+          seal: session.parentSeal,
+        };
+        this.q.replaceSeal.run(seal);
+      }
       this.insertAudit(audit);
       return "created";
     });
@@ -53,9 +61,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async listActive(userId: string, now: number): Promise<SessionRecord[]> {
-    const rows = this.db
-      .select()
-      .from(sessions)
+    const rows = withSeal(this.db)
       .where(
         and(
           eq(sessions.userId, userId),
@@ -71,7 +77,7 @@ export class SqliteSessionStore implements SessionStore {
 
   revoke(sessionId: string, userId: string, reason: RevokeReason, now: number): Promise<boolean> {
     return this.writes.run(() => {
-      const row = this.q.sessionById.get({ id: sessionId });
+      const row = this.q.sessionById.get({ id: sessionId })?.session;
       if (!row || row.userId !== userId || row.revokedAt !== null) return false;
       this.revocations.revoke(sessionId, reason, now);
       return true;
@@ -89,9 +95,13 @@ export class SqliteSessionStore implements SessionStore {
     );
   }
 
-  /** One statement: the compare-and-set and everything it implies (see RotationWrite). */
+  /** The compare-and-set and everything it implies (see RotationWrite), then the winner's seal: one write job. */
   rotate(w: RotationWrite): Promise<"rotated" | "lost"> {
-    return this.writes.run(() => (this.q.rotate.run({ ...w }).changes === 1 ? "rotated" : "lost"));
+    return this.writes.run(() => {
+      if (this.q.rotate.run({ ...w }).changes !== 1) return "lost";
+      this.q.replaceSeal.run({ sessionId: w.sessionId, sealedAt: w.now, seal: w.sealedSuccessor });
+      return "rotated";
+    });
   }
 
   eraseSealsBefore(before: number): Promise<number> {
