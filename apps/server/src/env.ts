@@ -1,4 +1,9 @@
-import { AUTH_DEFAULTS, DEFAULT_THROTTLE, SIGNING_ALGORITHMS } from "@sesame/auth";
+import {
+  AUTH_DEFAULTS,
+  DEFAULT_EMAIL_LINKS,
+  DEFAULT_THROTTLE,
+  SIGNING_ALGORITHMS,
+} from "@sesame/auth";
 import { z } from "zod";
 
 /**
@@ -93,6 +98,23 @@ export const envSchema = z.object({
   /** Refreshes per IP per RATE_LIMIT_WINDOW: every page load of the web app costs one, and a 256-bit token is no guessing target. */
   RATE_LIMIT_REFRESH: count(DEFAULT_THROTTLE.refreshRequests),
   RATE_LIMIT_WINDOW: seconds(DEFAULT_THROTTLE.requestWindow),
+  /** Mails with a link one address may be sent per RATE_LIMIT_MAIL_WINDOW, account or not. */
+  RATE_LIMIT_MAIL_ADDRESS: count(DEFAULT_THROTTLE.mailsPerAddress),
+  /** Mail requests (reset, sign-in link, verification, email change) per IP per RATE_LIMIT_MAIL_WINDOW. */
+  RATE_LIMIT_MAIL_IP: count(DEFAULT_THROTTLE.mailRequestsPerIp),
+  RATE_LIMIT_MAIL_WINDOW: seconds(DEFAULT_THROTTLE.mailWindow),
+
+  /** `smtp://user:pass@host:587` or `smtps://…:465`; without it, mail goes to the dev outbox folder. */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().optional(),
+  /** Where mail goes without SMTP_URL (development), one .eml file each. Defaults to outbox/ beside the database. */
+  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  /** Sign-in and sign-up of an account whose address is not verified answer 403 EMAIL_NOT_VERIFIED. */
+  REQUIRE_EMAIL_VERIFICATION: flag,
+  EMAIL_VERIFICATION_TTL: seconds(DEFAULT_EMAIL_LINKS.verifyEmailTtl),
+  PASSWORD_RESET_TTL: seconds(DEFAULT_EMAIL_LINKS.resetPasswordTtl),
+  SIGN_IN_LINK_TTL: seconds(DEFAULT_EMAIL_LINKS.signInTtl),
+  EMAIL_CHANGE_TTL: seconds(DEFAULT_EMAIL_LINKS.changeEmailTtl),
 
   BODY_LIMIT_BYTES: positive(64 * 1024),
   /** The built web app to serve; empty to serve none. Defaults to apps/web/dist. */

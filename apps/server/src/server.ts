@@ -9,6 +9,7 @@ import {
   type Clock,
   createAuthService,
   type IdGenerator,
+  type MailTransport,
   type PasswordHasher,
   systemClock,
 } from "@sesame/auth";
@@ -28,6 +29,7 @@ import {
   serverSecretFromKeyEncryptionSecret,
 } from "./keys/server-secret.ts";
 import { SigningKeys } from "./keys/signing-keys.ts";
+import { mailTransportFromEnv } from "./mail/mail-transport-from-env.ts";
 
 /** Parts tests may swap: a manual clock, predictable ids, cheaper hashing. */
 export interface ServerOverrides {
@@ -35,6 +37,10 @@ export interface ServerOverrides {
   ids?: IdGenerator;
   hasher?: PasswordHasher;
   log?: (message: string) => void;
+  /** How mail leaves the server (tests may pass their own); else SMTP_URL's, or the dev outbox. */
+  mailTransport?: MailTransport;
+  /** Waits between the tries of a failed mail (tests shorten them). */
+  mailRetryDelaysMs?: number[];
 }
 
 export interface RunningServer {
@@ -113,6 +119,7 @@ async function serve(
   const port = (server.address() as AddressInfo).port;
   const issuer = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
 
+  const mailTransport = overrides.mailTransport ?? mailTransportFromEnv(env, dataFolder(env), log);
   const auth = createAuthService({
     storage,
     keys,
@@ -141,8 +148,19 @@ async function serve(
         signInRequests: env.RATE_LIMIT_SIGN_IN,
         refreshRequests: env.RATE_LIMIT_REFRESH,
         requestWindow: env.RATE_LIMIT_WINDOW,
+        mailsPerAddress: env.RATE_LIMIT_MAIL_ADDRESS,
+        mailRequestsPerIp: env.RATE_LIMIT_MAIL_IP,
+        mailWindow: env.RATE_LIMIT_MAIL_WINDOW,
+      },
+      requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+      emailLinks: {
+        verifyEmailTtl: env.EMAIL_VERIFICATION_TTL,
+        resetPasswordTtl: env.PASSWORD_RESET_TTL,
+        signInTtl: env.SIGN_IN_LINK_TTL,
+        changeEmailTtl: env.EMAIL_CHANGE_TTL,
       },
     },
+    mail: { transport: mailTransport, log, retryDelaysMs: overrides.mailRetryDelaysMs },
   });
   await auth.ready;
   keys.watch(2000);
@@ -194,6 +212,9 @@ async function serve(
       keys.stop();
       await drain.drain(DRAIN_MS);
       await auth.stop();
+      // Mail being composed still writes its token row; a send in flight finishes or fails.
+      await auth.drainMail();
+      await mailTransport.close?.();
       await storage.close();
     },
   };
@@ -218,8 +239,12 @@ function keyEncryptionSecretFor(
 
 /** Beside the database by default: the processes that share a database file share its folder. */
 function serverSecretFile(env: Env): string {
-  if (env.SERVER_SECRET_FILE) return env.SERVER_SECRET_FILE;
-  if (isPostgresUrl(env.DATABASE_URL)) return "./data/server-secret";
+  return env.SERVER_SECRET_FILE ?? join(dataFolder(env), "server-secret");
+}
+
+/** Where the server keeps its files: beside a SQLite database, else ./data. */
+function dataFolder(env: Env): string {
+  if (isPostgresUrl(env.DATABASE_URL)) return "./data";
   const database = databasePath(env.DATABASE_URL);
-  return join(database === ":memory:" ? "./data" : dirname(database), "server-secret");
+  return database === ":memory:" ? "./data" : dirname(database);
 }

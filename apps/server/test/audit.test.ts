@@ -22,7 +22,12 @@ describe("the audit log", () => {
 
     const stranger = await signedUp(server);
     const strangerEvents = await stranger.client.api.audit.list.query();
-    expect(strangerEvents.map((e) => e.type)).toEqual(["register"]);
+    // A sign-up, and its verification link issued and mailed.
+    expect(strangerEvents.map((e) => e.type)).toEqual([
+      "email_sent",
+      "email_verification_requested",
+      "register",
+    ]);
 
     const fresh = await server
       .client()
@@ -69,7 +74,7 @@ describe("the audit log", () => {
     expect(types).toContain("logout");
     expect(types).toContain("logout_all");
     const othersTypes = (await other.client.api.audit.list.query()).map((e) => e.type);
-    expect(othersTypes).toEqual(["register"]);
+    expect(othersTypes).toEqual(["email_sent", "email_verification_requested", "register"]);
   });
 
   it("folds a session's refreshes into one counted row an hour, each session its own", async () => {

@@ -14,7 +14,20 @@ export interface AuthConfig {
   clockTolerance: number;
   /** Seconds security events are kept in the audit log. */
   auditRetention: number;
+  /** Where the web app is served: the links in mails open its pages. Defaults to the issuer. */
+  appUrl?: string;
+  emailLinks: EmailLinkConfig;
+  /** Refuse sign-in (403 `EMAIL_NOT_VERIFIED`) to accounts whose address is not verified. */
+  requireEmailVerification: boolean;
   throttle: ThrottleConfig;
+}
+
+/** How long each kind of email link works (seconds). */
+export interface EmailLinkConfig {
+  verifyEmailTtl: number;
+  resetPasswordTtl: number;
+  signInTtl: number;
+  changeEmailTtl: number;
 }
 
 export interface ThrottleConfig {
@@ -37,6 +50,11 @@ export interface ThrottleConfig {
   /** Refresh requests per IP allowed in `requestWindow` seconds: every page load of a web app costs one. */
   refreshRequests: number;
   requestWindow: number;
+  /** Mails with a link one address may be sent in `mailWindow` seconds, whether it has an account or not. */
+  mailsPerAddress: number;
+  /** Mail requests (reset, sign-in link, verification, email change) per IP in `mailWindow` seconds. */
+  mailRequestsPerIp: number;
+  mailWindow: number;
 }
 
 export const DEFAULT_THROTTLE: ThrottleConfig = {
@@ -51,6 +69,16 @@ export const DEFAULT_THROTTLE: ThrottleConfig = {
   signInRequests: 150,
   refreshRequests: 300,
   requestWindow: 5 * 60,
+  mailsPerAddress: 5,
+  mailRequestsPerIp: 60,
+  mailWindow: 15 * 60,
+};
+
+export const DEFAULT_EMAIL_LINKS: EmailLinkConfig = {
+  verifyEmailTtl: 24 * 60 * 60,
+  resetPasswordTtl: 30 * 60,
+  signInTtl: 15 * 60,
+  changeEmailTtl: 60 * 60,
 };
 
 export const AUTH_DEFAULTS = {
@@ -61,6 +89,8 @@ export const AUTH_DEFAULTS = {
   refreshReuseGrace: 10,
   clockTolerance: 30,
   auditRetention: 90 * 24 * 60 * 60,
+  emailLinks: DEFAULT_EMAIL_LINKS,
+  requireEmailVerification: false,
   throttle: DEFAULT_THROTTLE,
 } satisfies Omit<AuthConfig, "issuer">;
 

@@ -3,6 +3,9 @@ import type { AuthConfig } from "./auth-config.ts";
 import type { Clock } from "./clock.ts";
 import type { DeviceTokens } from "./devices/device-tokens.ts";
 import type { DpopVerifier } from "./dpop/dpop-verifier.ts";
+import type { EmailLinks } from "./email/email-links.ts";
+import type { MailBudget } from "./email/mail-budget.ts";
+import type { MailQueue } from "./email/mail-queue.ts";
 import type { IdGenerator } from "./ids.ts";
 import type { PasswordHasher } from "./passwords/password-hasher.ts";
 import type { RevokedSessions } from "./sessions/revoked-sessions.ts";
@@ -27,4 +30,7 @@ export interface AuthDeps {
   dpop: DpopVerifier;
   devices: DeviceTokens;
   successorSeal: SuccessorSeal;
+  mail: MailQueue;
+  links: EmailLinks;
+  mailBudget: MailBudget;
 }

@@ -9,6 +9,11 @@ import type { AuditListInput } from "./contracts/inputs.ts";
 import type { AuditEvent } from "./contracts/outputs.ts";
 import { DeviceTokens } from "./devices/device-tokens.ts";
 import { DpopVerifier } from "./dpop/dpop-verifier.ts";
+import { EmailFlows } from "./email/email-flows.ts";
+import { EmailLinks } from "./email/email-links.ts";
+import { MailBudget } from "./email/mail-budget.ts";
+import { MailQueue, noMailTransport } from "./email/mail-queue.ts";
+import type { MailTransport } from "./email/mail-transport.ts";
 import { type IdGenerator, randomIds } from "./ids.ts";
 import type { KeyRingSource } from "./keys/key-ring-source.ts";
 import { PasswordHasher } from "./passwords/password-hasher.ts";
@@ -40,6 +45,12 @@ export interface AuthServiceOptions {
   secret?: Uint8Array;
   /** How many verified access tokens to remember (0 turns the cache off). */
   verifiedTokenCacheSize?: number;
+  /**
+   * How mail leaves the process (the server passes SMTP or its dev outbox),
+   * where failed sends are logged, and the waits between tries. Without a
+   * transport every mail fails, logged.
+   */
+  mail?: { transport: MailTransport; log?: (line: string) => void; retryDelaysMs?: number[] };
 }
 
 /**
@@ -55,6 +66,8 @@ export interface AuthServiceOptions {
 export class AuthService {
   readonly accounts: Accounts;
   readonly sessions: SessionControl;
+  /** Verification, password reset, email change and sign-in links. */
+  readonly email: EmailFlows;
   /** Per-IP budgets the HTTP layer spends before sign-in/sign-up and refresh, shared by every process. */
   readonly requestBudgets: { signIn: RequestBudget; refresh: RequestBudget };
 
@@ -67,6 +80,7 @@ export class AuthService {
     this.ready.catch(() => {});
     this.accounts = new Accounts(deps);
     this.sessions = new SessionControl(deps);
+    this.email = new EmailFlows(deps);
     const { storage, clock, config } = deps;
     const t = config.throttle;
     this.requestBudgets = {
@@ -121,7 +135,12 @@ export class AuthService {
    * events past their retention, and throttle counters idle for longer than
    * any of them is remembered (each would read as zero by then).
    */
-  async purgeExpired(): Promise<{ sessions: number; auditEvents: number; counters: number }> {
+  async purgeExpired(): Promise<{
+    sessions: number;
+    auditEvents: number;
+    counters: number;
+    emailTokens: number;
+  }> {
     const { config, clock, storage } = this.deps;
     const now = clock.now();
     const retainMs = (config.accessTokenTtl + config.clockTolerance) * 1000 + 24 * 60 * 60 * 1000;
@@ -136,6 +155,8 @@ export class AuthService {
       sessions: await storage.sessions.purgeDead(now, retainMs),
       auditEvents: await storage.audit.purgeBefore(now - config.auditRetention * 1000),
       counters: await storage.throttle.purgeIdleBefore(now - longestMemory * 1000),
+      // A day past its expiry, a link is no longer worth a LINK_EXPIRED over a LINK_INVALID.
+      emailTokens: await storage.emailTokens.purgeExpiredBefore(now - 24 * 60 * 60 * 1000),
     };
   }
 
@@ -153,6 +174,11 @@ export class AuthService {
     };
   }
 
+  /** Resolves once every mail asked for so far is sent or given up on (tests; a graceful shutdown). */
+  drainMail(): Promise<void> {
+    return this.deps.mail.drain();
+  }
+
   /** Stops the revocation feed; the storage itself is the caller's to close. */
   stop(): Promise<void> {
     return this.deps.revoked.stop();
@@ -165,7 +191,13 @@ export class AuthService {
 }
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
-  const config: AuthConfig = { ...AUTH_DEFAULTS, ...options.config };
+  const config: AuthConfig = {
+    ...AUTH_DEFAULTS,
+    ...options.config,
+    // Groups merge field by field, so a caller setting some limits keeps the defaults of the rest.
+    throttle: { ...AUTH_DEFAULTS.throttle, ...options.config.throttle },
+    emailLinks: { ...AUTH_DEFAULTS.emailLinks, ...options.config.emailLinks },
+  };
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const { storage, keys } = options;
@@ -176,6 +208,14 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     (config.accessTokenTtl + config.clockTolerance) * 1000,
   );
   if (secret.length < 32) throw new Error("The server secret must be at least 32 bytes.");
+  const audit = new AuditTrail(storage.audit, clock);
+  const log = options.mail?.log ?? ((line: string) => console.warn(line));
+  const mail = new MailQueue(
+    options.mail?.transport ?? noMailTransport,
+    audit,
+    log,
+    options.mail?.retryDelaysMs,
+  );
   return new AuthService({
     storage,
     config,
@@ -186,10 +226,13 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     refreshTokens: new RefreshTokens(keys, config, ids),
     revoked,
     throttle: new LoginThrottle(storage.throttle, config.throttle, clock),
-    audit: new AuditTrail(storage.audit, clock),
+    audit,
     // Proof times are whole seconds from the client's clock: never less than the contract's ±30 s.
     dpop: new DpopVerifier(storage.dpopProofs, clock, Math.max(config.clockTolerance, 30)),
     devices: new DeviceTokens(secret),
     successorSeal: new SuccessorSeal(secret),
+    mail,
+    links: new EmailLinks({ storage, clock, config, audit, mail }),
+    mailBudget: new MailBudget(storage.throttle, clock, config.throttle),
   });
 }

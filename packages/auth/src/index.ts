@@ -7,7 +7,9 @@ export { normalizeEmail } from "./accounts/normalize-email.ts";
 export {
   AUTH_DEFAULTS,
   type AuthConfig,
+  DEFAULT_EMAIL_LINKS,
   DEFAULT_THROTTLE,
+  type EmailLinkConfig,
   refreshAudience,
   type ThrottleConfig,
 } from "./auth-config.ts";
@@ -17,6 +19,9 @@ export { AuthError, type AuthErrorDetails, isAuthError } from "./contracts/auth-
 export * from "./contracts/index.ts";
 export { DeviceTokens } from "./devices/device-tokens.ts";
 export type { DpopRequest } from "./dpop/dpop-request.ts";
+export { describeLifetime, type LinkPage, linkTo } from "./email/mail-messages.ts";
+export { MAIL_RETRY_DELAYS_MS } from "./email/mail-queue.ts";
+export type { MailMessage, MailTransport } from "./email/mail-transport.ts";
 export { type IdGenerator, randomIds } from "./ids.ts";
 export {
   JWKS_CACHE_CONTROL,

@@ -11,6 +11,7 @@ export interface AuthStorage {
   throttle: ThrottleStore;
   audit: AuditStore;
   dpopProofs: DpopProofStore;
+  emailTokens: EmailTokenStore;
   revocations: RevocationFeed;
   /**
    * The signing-key ring shared by every node, where the backend keeps it
@@ -35,6 +36,19 @@ export interface UserRecord {
   disabledAt: number | null;
   /** Bumped by every change that must end the sessions opened with the old credential. */
   credentialVersion: number;
+  /** When the owner last proved they receive mail at `email` (a link mailed to it was used); null if never. */
+  emailVerifiedAt: number | null;
+}
+
+/** An email change confirmed by a link mailed to the new address, and its audit event, committed as one unit. */
+export interface EmailChange {
+  userId: string;
+  /** The address the change was asked from: the change applies only if it is still the account's. */
+  fromEmail: string;
+  /** Normalized; verified by the very link that confirms it. */
+  toEmail: string;
+  now: number;
+  audit: AuditRecord;
 }
 
 /** A change of credential and the sessions it ends, committed as one unit. */
@@ -64,6 +78,19 @@ export interface UserStore {
    */
   disable(change: CredentialChange): Promise<string[]>;
   enable(userId: string, now: number): Promise<void>;
+  /**
+   * Guarded update: marks `email` verified at `now` only if it is still the
+   * user's address (a link mailed to an old address verifies nothing), and
+   * only the first time. Answers false when the address is no longer the user's.
+   */
+  markEmailVerified(userId: string, email: string, now: number): Promise<boolean>;
+  /**
+   * Guarded update, in one atomic unit with its audit event: the address
+   * becomes `toEmail` (verified at `now`) only if it is still `fromEmail`.
+   * `"email_taken"` when another account holds `toEmail`, `"stale"` when the
+   * address moved meanwhile; either writes nothing.
+   */
+  changeEmail(change: EmailChange): Promise<"changed" | "email_taken" | "stale">;
 }
 
 export interface SessionRecord {
@@ -96,7 +123,8 @@ export type RevokeReason =
   | "revoked_by_user"
   | "password_changed"
   | "refresh_reused"
-  | "account_disabled";
+  | "account_disabled"
+  | "password_reset";
 
 /**
  * The writes of one rotation, applied only if the presented token is still the
@@ -267,6 +295,43 @@ export interface KeyRingStore {
    * nodes starting together create one ring and two rotations never both win.
    */
   write(sealed: string, expectedVersion: number): Promise<boolean>;
+}
+
+/** What a one-time email link is for: each purpose is a separate namespace of tokens. */
+export type EmailTokenPurpose = "verify_email" | "reset_password" | "change_email" | "sign_in";
+
+/** A one-time email link as stored: the SHA-256 of its token, never the token. */
+export interface EmailTokenRecord {
+  tokenHash: string;
+  purpose: EmailTokenPurpose;
+  userId: string;
+  /** The address the link was mailed to (for an email change, the new address). */
+  email: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/**
+ * One-time email links, shared by every process. Single use, expiry and
+ * what a token may do are decided by the core (email/email-flows.ts); the
+ * store guarantees each call is one atomic step.
+ */
+export interface EmailTokenStore {
+  /**
+   * Inserts the token and deletes the user's other tokens of the same
+   * purpose, in one atomic unit: a newer link voids the older ones.
+   */
+  issue(token: EmailTokenRecord): Promise<void>;
+  /**
+   * Deletes the token of `purpose` with this hash and answers it (expired or
+   * not): of any number of simultaneous calls with one hash, from any
+   * number of processes, exactly one gets the record.
+   */
+  consume(tokenHash: string, purpose: EmailTokenPurpose): Promise<EmailTokenRecord | undefined>;
+  /** Deletes every token of the user with one of `purposes`; answers how many. */
+  voidForUser(userId: string, purposes: readonly EmailTokenPurpose[]): Promise<number>;
+  /** Deletes tokens that expired before `before`; answers how many. */
+  purgeExpiredBefore(before: number): Promise<number>;
 }
 
 /** Remembers DPoP proof ids (RFC 9449 §11.1), shared by every process. */

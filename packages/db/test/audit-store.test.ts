@@ -27,6 +27,7 @@ async function user(storage: AuthStorage): Promise<string> {
     updatedAt: T0,
     disabledAt: null,
     credentialVersion: 0,
+    emailVerifiedAt: null,
   });
   return id;
 }

@@ -49,6 +49,7 @@ async function seeded(storage: AuthStorage, id: string) {
     updatedAt: now,
     disabledAt: null,
     credentialVersion: 0,
+    emailVerifiedAt: null,
   });
   for (const n of [1, 2]) {
     await storage.sessions.create(

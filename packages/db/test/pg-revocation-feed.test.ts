@@ -51,6 +51,7 @@ async function sessionsOf(storage: AuthStorage, count: number): Promise<string[]
     updatedAt: now,
     disabledAt: null,
     credentialVersion: 0,
+    emailVerifiedAt: null,
   });
   const ids = Array.from({ length: count }, (_, i) => `${userId}-s${i}`);
   for (const id of ids) {

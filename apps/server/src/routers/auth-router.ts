@@ -2,6 +2,8 @@ import {
   AuthError,
   type AuthResult,
   authResultSchema,
+  emailAddressInput,
+  emailLinkInput,
   type IssuedTokens,
   loginInput,
   logoutAllResultSchema,
@@ -9,6 +11,8 @@ import {
   okSchema,
   refreshInput,
   registerInput,
+  resetPasswordInput,
+  signInWithLinkInput,
   type Transport,
 } from "@sesame/auth";
 import { bearerToken } from "../trpc/bearer-token.ts";
@@ -112,6 +116,72 @@ export const authRouter = router({
     clearRefreshCookie(ctx);
     return { revoked: await ctx.auth.sessions.logoutAll(ctx.user.id, ctx.meta) };
   }),
+
+  /** Mails the caller a new verification link (nothing to do once verified). */
+  requestEmailVerification: protectedProcedure.output(okSchema).mutation(async ({ ctx }) => {
+    await ctx.auth.email.requestEmailVerification(ctx.user.id, ctx.session.id, ctx.meta);
+    return { ok: true as const };
+  }),
+
+  verifyEmail: publicProcedure
+    .input(emailLinkInput)
+    .output(okSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.email.verifyEmail(input.token, ctx.meta);
+      return { ok: true as const };
+    }),
+
+  /** The same body, after the same work, whether or not the address has an account. */
+  requestPasswordReset: publicProcedure
+    .input(emailAddressInput)
+    .output(okSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.email.requestPasswordReset(input.email, ctx.meta);
+      return { ok: true as const };
+    }),
+
+  /** Ends every session of the account; signs nobody in. */
+  resetPassword: publicProcedure
+    .input(resetPasswordInput)
+    .output(okSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.email.resetPassword(input.token, input.newPassword, ctx.meta);
+      return { ok: true as const };
+    }),
+
+  confirmEmailChange: publicProcedure
+    .input(emailLinkInput)
+    .output(okSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.email.confirmEmailChange(input.token, ctx.meta);
+      return { ok: true as const };
+    }),
+
+  /** The same body, after the same work, whether or not the address has an account. */
+  requestSignInLink: publicProcedure
+    .input(emailAddressInput)
+    .output(okSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.email.requestSignInLink(input.email, ctx.meta);
+      return { ok: true as const };
+    }),
+
+  /** A sign-in like `auth.login`, with the link's token for a password. */
+  signInWithLink: publicProcedure
+    .input(signInWithLinkInput)
+    .output(authResultSchema)
+    .mutation(({ ctx, input }) => {
+      const transport = input.transport ?? "cookie";
+      const deviceToken =
+        transport === "cookie" ? ctx.deviceCookie.read(ctx.req.headers.get("cookie")) : undefined;
+      return signIn(ctx, transport, () =>
+        ctx.auth.email.signInWithLink(
+          input.token,
+          withDpop(ctx, "auth.signInWithLink"),
+          deviceToken,
+        ),
+      );
+    }),
 });
 
 /**

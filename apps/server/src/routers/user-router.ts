@@ -1,4 +1,4 @@
-import { changePasswordInput, okSchema, userSchema } from "@sesame/auth";
+import { changeEmailInput, changePasswordInput, okSchema, userSchema } from "@sesame/auth";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
 
 export const userRouter = router({
@@ -10,6 +10,19 @@ export const userRouter = router({
     .output(okSchema)
     .mutation(async ({ ctx, input }) => {
       await ctx.auth.accounts.changePassword(ctx.user.id, ctx.session.id, input, ctx.meta);
+      return { ok: true as const };
+    }),
+
+  /**
+   * Needs the current password. The address changes only once the link
+   * mailed to the new one is opened (`auth.confirmEmailChange`); the old
+   * address is told at once.
+   */
+  changeEmail: protectedProcedure
+    .input(changeEmailInput)
+    .output(okSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.email.changeEmail(ctx.user.id, ctx.session.id, input, ctx.meta);
       return { ok: true as const };
     }),
 });

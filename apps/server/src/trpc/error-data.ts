@@ -8,6 +8,8 @@ export interface ErrorData {
     authCode?: AuthCode;
     retryAt?: number;
     reason?: string;
+    /** For LINK_EXPIRED: where the link was mailed, for a one-click new one. */
+    email?: string;
     /** For INVALID_INPUT from validation: which field and why, for forms. */
     issues?: Array<{ path: string; message: string }>;
   };

@@ -66,7 +66,7 @@ export async function startTestServer(
   /** "file" keeps the server for every test of the file (start it in `beforeAll`). */
   lifetime: "test" | "file" = "test",
   /** Parts to watch, e.g. a hasher that counts its calls. */
-  overrides: Pick<ServerOverrides, "hasher"> = {},
+  overrides: Pick<ServerOverrides, "hasher" | "mailRetryDelaysMs"> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "sesame-test-"));
   const clock = new ManualClock(Date.now());
@@ -80,6 +80,7 @@ export async function startTestServer(
       KEY_ENCRYPTION_SECRET_FILE: join(dir, "key-encryption-secret"),
       WEB_DIST: "",
       LOG_LEVEL: "silent",
+      MAIL_OUTBOX_DIR: join(dir, "outbox"),
       ...env,
     }),
     { ...overrides, clock, log: () => {} },
@@ -160,7 +161,11 @@ export const PASSWORD = "correct horse battery staple";
 let emails = 0;
 export const uniqueEmail = () => `user${++emails}.${Date.now()}@example.com`;
 
-/** Registers a fresh user with the body transport and returns its client, signed in. */
+/**
+ * Registers a fresh user with the body transport and returns its client,
+ * signed in, once the sign-up's verification mail has gone out (so its audit
+ * events are on record before the test goes on).
+ */
 export async function signedUp(server: TestServer, email = uniqueEmail()) {
   const client = server.client();
   const result = await client.api.auth.register.mutate({
@@ -168,6 +173,7 @@ export async function signedUp(server: TestServer, email = uniqueEmail()) {
     password: PASSWORD,
     transport: "body",
   });
+  await server.auth.drainMail();
   client.accessToken = result.accessToken;
   return { client, result, email, refreshToken: result.refreshToken as string };
 }

@@ -2,16 +2,21 @@ import type { AuthDeps } from "../auth-deps.ts";
 import { AuthError } from "../contracts/auth-error.ts";
 import type { ChangePasswordInput, LoginInput, RegisterInput } from "../contracts/inputs.ts";
 import type { User } from "../contracts/outputs.ts";
-import { checkPasswordLength } from "../contracts/password-length.ts";
 import { assertAcceptablePassword } from "../passwords/password-policy.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";
 import { dpopThumbprint, startSession } from "../sessions/start-session.ts";
+import type { UserRecord } from "../storage.ts";
 import type { AttemptSubject } from "../throttle/login-throttle.ts";
 import { normalizeEmail } from "./normalize-email.ts";
+import { checkPassword, throttledCheck, verifyCurrentPassword } from "./password-check.ts";
 import { toUser } from "./to-wire.ts";
 
-/** Sign-up, sign-in and password changes. */
+/**
+ * Sign-up, sign-in and password changes. Every new account is mailed a
+ * verification link; with `requireEmailVerification`, an account signs in
+ * only once its address is verified (a sign-in link verifies it too).
+ */
 export class Accounts {
   constructor(private readonly deps: AuthDeps) {}
 
@@ -30,8 +35,14 @@ export class Accounts {
       updatedAt: now,
       disabledAt: null,
       credentialVersion: 0,
+      emailVerifiedAt: null,
     };
     if ((await storage.users.create(user)) === "email_taken") throw new AuthError("EMAIL_TAKEN");
+    this.mailVerificationLink(user, meta);
+    if (this.deps.config.requireEmailVerification) {
+      await this.deps.audit.record("register", { userId: user.id }, meta);
+      throw new AuthError("EMAIL_NOT_VERIFIED");
+    }
     return startSession(this.deps, user, meta, { event: "register", dpopJkt });
   }
 
@@ -49,15 +60,26 @@ export class Accounts {
     const subject: AttemptSubject = deviceId
       ? { kind: "device", deviceId }
       : { kind: "account", email };
-    const { passed } = await this.throttled(subject, user?.id ?? null, meta, async () => ({
-      passed: await this.checkPassword(user?.passwordHash, input.password),
-    }));
+    const { passed } = await throttledCheck(
+      this.deps,
+      subject,
+      user?.id ?? null,
+      meta,
+      async () => ({
+        passed: await checkPassword(this.deps, user?.passwordHash, input.password),
+      }),
+    );
     if (!user || !passed) {
       await this.deps.audit.record("login_failed", { userId: user?.id ?? null }, meta);
       throw new AuthError("INVALID_CREDENTIALS");
     }
     // Said only to someone who proved the password.
     if (user.disabledAt !== null) throw new AuthError("ACCOUNT_DISABLED");
+    if (this.deps.config.requireEmailVerification && user.emailVerifiedAt === null) {
+      // A fresh link, within the address's mail budget (past it, the earlier links stand).
+      if (await this.deps.mailBudget.trySpend(user.email)) this.mailVerificationLink(user, meta);
+      throw new AuthError("EMAIL_NOT_VERIFIED");
+    }
     return startSession(this.deps, user, meta, {
       event: "login_succeeded",
       dpopJkt,
@@ -72,9 +94,7 @@ export class Accounts {
   }
 
   /**
-   * Requires the current password, throttled on the calling session (so a
-   * stolen access token cannot be used to guess it, and anonymous failures
-   * against the account never block its signed-in owner). The new hash and
+   * Requires the current password (verifyCurrentPassword). The new hash and
    * the end of every other session commit as one unit.
    */
   async changePassword(
@@ -84,17 +104,7 @@ export class Accounts {
     meta: RequestMeta,
   ): Promise<void> {
     const { storage, clock } = this.deps;
-    const user = await storage.users.findById(userId);
-    if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
-    const { passed } = await this.throttled(
-      { kind: "session", sessionId },
-      userId,
-      meta,
-      async () => ({
-        passed: await this.checkPassword(user.passwordHash, input.currentPassword),
-      }),
-    );
-    if (!passed) throw new AuthError("INVALID_CREDENTIALS");
+    await verifyCurrentPassword(this.deps, userId, sessionId, input.currentPassword, meta);
     assertAcceptablePassword(input.newPassword);
     const passwordHash = await this.deps.hasher.hash(input.newPassword);
     const now = clock.now();
@@ -127,32 +137,8 @@ export class Accounts {
     for (const id of revoked) this.deps.revoked.add(id, now);
   }
 
-  /** A password check under the login throttle; a refusal by the throttle itself is audited. */
-  private async throttled<T extends { passed: boolean }>(
-    subject: AttemptSubject,
-    userId: string | null,
-    meta: RequestMeta,
-    check: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await this.deps.throttle.guard(subject, meta.ip, check);
-    } catch (error) {
-      if (error instanceof AuthError && error.code === "RATE_LIMITED") {
-        // Filed under the account when it exists, so its owner sees that someone is trying.
-        await this.deps.audit.record("login_throttled", { userId }, meta);
-      }
-      throw error;
-    }
-  }
-
-  /** An over-long password is refused without hashing it; it cannot be anyone's password. */
-  private async checkPassword(
-    passwordHash: string | undefined,
-    password: string,
-  ): Promise<boolean> {
-    if (checkPasswordLength(password) === "too_long") return false;
-    if (passwordHash === undefined) return this.deps.hasher.verifyDummy(password);
-    return this.deps.hasher.verify(passwordHash, password);
+  private mailVerificationLink(user: UserRecord, meta: RequestMeta): void {
+    this.deps.links.send("verify_email", async () => ({ userId: user.id, to: user.email }), meta);
   }
 }
 

@@ -10,6 +10,7 @@ export function toUser(record: UserRecord): User {
     name: record.name,
     role: record.role,
     createdAt: iso(record.createdAt),
+    emailVerified: record.emailVerifiedAt !== null,
   };
 }
 

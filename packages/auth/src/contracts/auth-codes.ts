@@ -22,6 +22,9 @@ export const AUTH_CODES = [
   "ACCOUNT_DISABLED",
   "DPOP_INVALID",
   "UNAVAILABLE",
+  "LINK_INVALID",
+  "LINK_EXPIRED",
+  "EMAIL_NOT_VERIFIED",
 ] as const;
 
 export type AuthCode = (typeof AUTH_CODES)[number];
@@ -46,6 +49,9 @@ export const AUTH_CODE_TRPC_CODE = {
   ACCOUNT_DISABLED: "FORBIDDEN",
   DPOP_INVALID: "UNAUTHORIZED",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  LINK_INVALID: "BAD_REQUEST",
+  LINK_EXPIRED: "BAD_REQUEST",
+  EMAIL_NOT_VERIFIED: "FORBIDDEN",
 } as const satisfies Record<AuthCode, string>;
 
 /** The one message each code carries: the same failure always gives the same body. */
@@ -68,6 +74,10 @@ export const AUTH_CODE_MESSAGE: Record<AuthCode, string> = {
   ACCOUNT_DISABLED: "This account is disabled.",
   DPOP_INVALID: "The DPoP proof is missing or invalid.",
   UNAVAILABLE: "The service is briefly unavailable. Try again in a moment.",
+  LINK_INVALID:
+    "This link is not valid: it was already used, replaced by a newer one, or mistyped.",
+  LINK_EXPIRED: "This link has expired.",
+  EMAIL_NOT_VERIFIED: "Confirm your email address first: we have sent you a link.",
 };
 
 export function isAuthCode(value: unknown): value is AuthCode {

@@ -5,6 +5,12 @@ export interface AuthErrorDetails {
   retryAt?: number;
   /** For WEAK_PASSWORD and INVALID_INPUT: which rule failed, safe to show the user. */
   reason?: string;
+  /**
+   * For LINK_EXPIRED: the address the link was mailed to, so its page can
+   * offer a new link in one click. Told only to someone holding the link,
+   * who read it in that mailbox.
+   */
+  email?: string;
 }
 
 /**

@@ -104,3 +104,39 @@ export const auditListInput = z
   })
   .optional();
 export type AuditListInput = z.infer<typeof auditListInput>;
+
+/**
+ * The token of an email link (`#token=` of the link): 43 base64url
+ * characters (32 random bytes) as issued, a little slack for other lengths;
+ * anything else is refused before any lookup.
+ */
+export const emailLinkTokenSchema = z
+  .string()
+  .min(22)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, "The link is not valid.");
+
+export const emailLinkInput = z.object({ token: emailLinkTokenSchema });
+export type EmailLinkInput = z.infer<typeof emailLinkInput>;
+
+/** `auth.requestPasswordReset` and `auth.requestSignInLink`. */
+export const emailAddressInput = z.object({ email: emailSchema });
+export type EmailAddressInput = z.infer<typeof emailAddressInput>;
+
+export const resetPasswordInput = z.object({
+  token: emailLinkTokenSchema,
+  newPassword: passwordFieldSchema,
+});
+export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
+
+export const changeEmailInput = z.object({
+  newEmail: emailSchema,
+  currentPassword: passwordFieldSchema,
+});
+export type ChangeEmailInput = z.infer<typeof changeEmailInput>;
+
+export const signInWithLinkInput = z.object({
+  token: emailLinkTokenSchema,
+  transport: transportSchema.optional(),
+});
+export type SignInWithLinkInput = z.infer<typeof signInWithLinkInput>;

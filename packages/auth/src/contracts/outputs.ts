@@ -12,6 +12,8 @@ export const userSchema = z.object({
   name: z.string().nullable(),
   role: roleSchema,
   createdAt: isoDate,
+  /** Whether the owner has proved they receive mail at `email` (a link mailed to it was used). */
+  emailVerified: z.boolean(),
 });
 export type User = z.infer<typeof userSchema>;
 
@@ -51,6 +53,18 @@ export const AUDIT_EVENT_TYPES = [
   "session_revoked",
   "password_changed",
   "account_disabled",
+  // Email links: each request, each mail (sent, or given up on), each use.
+  "email_verification_requested",
+  "email_verified",
+  "password_reset_requested",
+  "password_reset",
+  "email_change_requested",
+  "email_changed",
+  "sign_in_link_requested",
+  "sign_in_link_used",
+  "email_sent",
+  "email_failed",
+  "email_link_expired",
 ] as const;
 export const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;

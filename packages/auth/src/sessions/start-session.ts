@@ -22,7 +22,7 @@ export async function startSession(
   user: UserRecord,
   meta: RequestMeta,
   how: {
-    event: "register" | "login_succeeded";
+    event: "register" | "login_succeeded" | "sign_in_link_used";
     /** The key the session's refresh tokens are bound to (`dpopThumbprint`, checked first). */
     dpopJkt: string | null;
     /** The client's device token when it is valid for this account: kept, not replaced. */

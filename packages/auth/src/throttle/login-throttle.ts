@@ -106,6 +106,11 @@ export class LoginThrottle {
     }
   }
 
+  /** Forgets the account's failed sign-ins (its owner proved the mailbox by resetting the password). */
+  forgetAccount(email: string): Promise<void> {
+    return this.store.clear(subjectKey({ kind: "account", email }));
+  }
+
   /** When a counter allows the next attempt, if it blocks at all. */
   retryAt(counter: ThrottleCounter): number | undefined {
     const c = this.config;

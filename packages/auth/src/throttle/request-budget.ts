@@ -3,7 +3,7 @@ import type { ThrottleStore } from "../storage.ts";
 import { ipBucket } from "./ip-bucket.ts";
 
 /**
- * A per-IP request budget for the token endpoints (sign-in and sign-up,
+ * A per-IP (or per-address) request budget for the token endpoints (sign-in and sign-up,
  * refresh): at most `limit` requests per fixed window, counted in the shared
  * database so the budget holds across every server process. It is the outer
  * layer, sized like Supabase's (order of 150 token requests per 5 minutes per
@@ -28,9 +28,14 @@ export class RequestBudget {
   ) {}
 
   /** Counts a request from `ip`: undefined if it is within the budget, else when the window reopens (epoch ms). */
-  async spend(ip: string): Promise<number | undefined> {
+  spend(ip: string): Promise<number | undefined> {
+    return this.spendOn(ipBucket(ip));
+  }
+
+  /** The same for any other subject the budget is kept on (an email address). */
+  async spendOn(subject: string): Promise<number | undefined> {
     const now = this.clock.now();
-    const key = `requests:${this.name}:${ipBucket(ip)}`;
+    const key = `requests:${this.name}:${subject}`;
     const windowMs = this.windowSeconds * 1000;
     const { counted, windowStartedAt } = await this.store.spend({
       key,

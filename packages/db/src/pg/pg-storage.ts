@@ -4,6 +4,7 @@ import { connectPostgres, drizzleOn, type PgClientOptions, type PgSql } from "./
 import { PgRevocationFeed } from "./pg-revocation-feed.ts";
 import { PgAuditStore } from "./stores/pg-audit-store.ts";
 import { PgDpopProofStore } from "./stores/pg-dpop-proof-store.ts";
+import { PgEmailTokenStore } from "./stores/pg-email-token-store.ts";
 import { PgKeyRingStore } from "./stores/pg-key-ring-store.ts";
 import { PgSessionRevocations } from "./stores/pg-session-revocations.ts";
 import { PgSessionStore } from "./stores/pg-session-store.ts";
@@ -46,6 +47,7 @@ export async function openPostgresStorage(
     throttle: guardedStore(new PgThrottleStore(sql)),
     audit: guardedStore(new PgAuditStore(db, sql)),
     dpopProofs: guardedStore(new PgDpopProofStore(sql)),
+    emailTokens: guardedStore(new PgEmailTokenStore(sql)),
     revocations: guardedStore(feed),
     keyRing: guardedStore(new PgKeyRingStore(sql)),
     dialect: "postgresql",

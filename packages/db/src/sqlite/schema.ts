@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -25,6 +24,12 @@ export const users = sqliteTable("users", {
    * the version it verified against is still current, in the same atomic step.
    */
   credentialVersion: integer("credential_version").notNull().default(0),
+  /**
+   * When the owner last proved they receive mail at `email` (used a link
+   * mailed to it); null if never. Set only while `email` is the address the
+   * link went to, and moved by an email change, which the new address's link confirms.
+   */
+  emailVerifiedAt: integer("email_verified_at"),
 });
 
 /**
@@ -139,5 +144,36 @@ export const auditEvents = sqliteTable(
     index("audit_events_user_id_first_at_idx").on(table.userId, table.firstAt),
     // audit.list pages an account's events newest first by id.
     index("audit_events_user_id_id_idx").on(table.userId, table.id),
+  ],
+);
+
+/**
+ * One-time email links (verify an address, reset a password, confirm an
+ * email change, sign in). Only the SHA-256 of a link's token is kept, so a
+ * copy of the database opens no account. A row is spent by deleting it,
+ * which is what makes a link single-use: of simultaneous uses, one deletes it.
+ */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    /** Each purpose is a namespace of its own: a link of one purpose is no token of another. */
+    purpose: text("purpose", {
+      enum: ["verify_email", "reset_password", "change_email", "sign_in"],
+    }).notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The address the link was mailed to (for an email change, the new address). */
+    email: text("email").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (table) => [
+    // A new link voids the user's older ones of its purpose, and a reset or
+    // an email change voids the user's links of several purposes.
+    index("email_tokens_user_id_purpose_idx").on(table.userId, table.purpose),
+    // The purge of expired links.
+    index("email_tokens_expires_at_idx").on(table.expiresAt),
   ],
 );

@@ -4,6 +4,7 @@ import { applyMigrations } from "./migrate.ts";
 import { openDatabase, type SqliteDatabase } from "./open-database.ts";
 import { SqliteAuditStore } from "./stores/audit-store.ts";
 import { SqliteDpopProofStore } from "./stores/dpop-proof-store.ts";
+import { SqliteEmailTokenStore } from "./stores/email-token-store.ts";
 import { SessionRevocations } from "./stores/session-revocations.ts";
 import { SqliteSessionStore } from "./stores/session-store.ts";
 import { SqliteRevocationFeed } from "./stores/sqlite-revocation-feed.ts";
@@ -28,6 +29,7 @@ export function sqliteStorage(sqlite: SqliteDatabase): SqliteStorage {
     throttle: new SqliteThrottleStore(db, writes),
     audit: new SqliteAuditStore(db, writes),
     dpopProofs: new SqliteDpopProofStore(db, writes),
+    emailTokens: new SqliteEmailTokenStore(db, writes),
     revocations: new SqliteRevocationFeed(db, sqlite, revocations),
     dialect: "sqlite",
     close: async () => {

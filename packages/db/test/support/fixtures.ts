@@ -9,6 +9,7 @@ import {
   createAuthService,
   generateSigningKey,
   KeyRing,
+  type MailMessage,
   ManualClock,
   type PasswordHasher,
   staticKeyRing,
@@ -47,12 +48,18 @@ const SECRET = randomBytes(32);
 /** The test run's signing keys, for tests that mint a token as an older version of Sesame did. */
 export const testKeyRing = () => ring;
 
-/** The real auth core on real storage, with a clock the test moves; its revocation feed started. */
+/**
+ * The real auth core on real storage, with a clock the test moves; its
+ * revocation feed started. Mail (a sign-up's verification link) is kept in
+ * `mails`; the storage tests do not read it, but its work (the token row, the
+ * audit event) finishes before the storage closes.
+ */
 export async function authOn(
   storage: AuthStorage,
   clock = new ManualClock(Date.now()),
   options: { hasher?: PasswordHasher } = {},
 ) {
+  const mails: MailMessage[] = [];
   const auth: AuthService = createAuthService({
     storage,
     keys: staticKeyRing(await ring),
@@ -60,9 +67,11 @@ export async function authOn(
     secret: SECRET,
     config: { issuer: "https://id.example.test" },
     hasher: options.hasher,
+    mail: { transport: { send: async (mail) => void mails.push(mail) }, retryDelaysMs: [] },
   });
   await auth.ready;
-  return { auth, clock };
+  afterThisTest(() => auth.drainMail());
+  return { auth, clock, mails };
 }
 
 export const META = { ip: "203.0.113.7", userAgent: "vitest" };

@@ -1,4 +1,4 @@
-import type { CredentialChange, UserRecord, UserStore } from "@sesame/auth";
+import type { CredentialChange, EmailChange, UserRecord, UserStore } from "@sesame/auth";
 import { sql as drizzleSql, eq } from "drizzle-orm";
 import type { PgDb, PgSql, PgTx } from "../pg-client.ts";
 import { users } from "../schema.ts";
@@ -29,9 +29,11 @@ export class PgUserStore implements UserStore {
 
   async create(user: UserRecord): Promise<"created" | "email_taken"> {
     const rows = await this.sql`
-      INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at, disabled_at, credential_version)
+      INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at, disabled_at,
+        credential_version, email_verified_at)
       VALUES (${user.id}, ${user.email}, ${user.name}, ${user.role}, ${user.passwordHash},
-        ${user.createdAt}, ${user.updatedAt}, ${user.disabledAt}, ${user.credentialVersion})
+        ${user.createdAt}, ${user.updatedAt}, ${user.disabledAt}, ${user.credentialVersion},
+        ${user.emailVerifiedAt})
       ON CONFLICT (email) DO NOTHING
       RETURNING id`;
     return rows.length === 1 ? "created" : "email_taken";
@@ -73,6 +75,43 @@ export class PgUserStore implements UserStore {
   }
 
   /**
+   * The guarded update; when it wrote nothing (already verified, or not the
+   * user's address), a second statement, whose snapshot is taken after any
+   * change of the row the update waited for, tells which.
+   */
+  async markEmailVerified(userId: string, email: string, now: number): Promise<boolean> {
+    const verified = await this.sql`
+      UPDATE users SET email_verified_at = ${now}
+      WHERE id = ${userId} AND email = ${email} AND email_verified_at IS NULL`;
+    if (verified.count === 1) return true;
+    const held = await this.sql`SELECT 1 FROM users WHERE id = ${userId} AND email = ${email}`;
+    return held.length === 1;
+  }
+
+  /**
+   * One transaction: the guarded update, then its audit event (under the
+   * user's audit lock, taken after the row's, as by every credential change).
+   * An address another account holds fails the update, and the whole
+   * transaction rolls back: nothing written.
+   */
+  async changeEmail(change: EmailChange): Promise<"changed" | "email_taken" | "stale"> {
+    try {
+      return await this.sql.begin(async (tx) => {
+        const moved = await tx`
+          UPDATE users SET email = ${change.toEmail}, email_verified_at = ${change.now},
+            updated_at = ${change.now}
+          WHERE id = ${change.userId} AND email = ${change.fromEmail}`;
+        if (moved.count !== 1) return "stale" as const;
+        await insertAudit(tx, change.audit);
+        return "changed" as const;
+      });
+    } catch (error) {
+      if (isEmailTaken(error)) return "email_taken";
+      throw error;
+    }
+  }
+
+  /**
    * After the user's row is updated (and so locked until commit): a login
    * that checked the old version holds the row FOR SHARE until its session
    * is in, so this update waited for it and the next statement, with a fresh
@@ -90,4 +129,10 @@ export class PgUserStore implements UserStore {
     await insertAudit(tx, change.audit);
     return revoked;
   }
+}
+
+/** A unique violation (SQLSTATE 23505) of the users' email: another account holds the address. */
+function isEmailTaken(error: unknown): boolean {
+  const { code, constraint_name } = (error ?? {}) as { code?: string; constraint_name?: string };
+  return code === "23505" && constraint_name === "users_email_unique";
 }

@@ -1,5 +1,5 @@
-import type { CredentialChange, UserRecord, UserStore } from "@sesame/auth";
-import { eq, sql } from "drizzle-orm";
+import type { CredentialChange, EmailChange, UserRecord, UserStore } from "@sesame/auth";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { users } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
@@ -9,6 +9,7 @@ import type { SessionRevocations } from "./session-revocations.ts";
 export class SqliteUserStore implements UserStore {
   private readonly byId;
   private readonly byEmail;
+  private readonly holdsEmail;
   private readonly insertAudit;
 
   constructor(
@@ -25,6 +26,11 @@ export class SqliteUserStore implements UserStore {
       .select()
       .from(users)
       .where(eq(users.email, sql.placeholder("email")))
+      .prepare();
+    this.holdsEmail = db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, sql.placeholder("id")), eq(users.email, sql.placeholder("email"))))
       .prepare();
     this.insertAudit = prepareAuditInsert(db);
   }
@@ -69,6 +75,42 @@ export class SqliteUserStore implements UserStore {
     });
   }
 
+  /**
+   * One job: the guarded update and, when it wrote nothing, the check of
+   * the address, on the row as committed (the write lock is held).
+   */
+  markEmailVerified(userId: string, email: string, now: number): Promise<boolean> {
+    return this.writes.run(() => {
+      const verified = this.db
+        .update(users)
+        .set({ emailVerifiedAt: now })
+        .where(and(eq(users.id, userId), eq(users.email, email), isNull(users.emailVerifiedAt)))
+        .run();
+      return verified.changes === 1 || this.holdsEmail.get({ id: userId, email }) !== undefined;
+    });
+  }
+
+  /** One job, so one commit: the new address never lands without its audit event. */
+  changeEmail(change: EmailChange): Promise<"changed" | "email_taken" | "stale"> {
+    return this.writes.run(() => {
+      let moved: { changes: number };
+      try {
+        moved = this.db
+          .update(users)
+          .set({ email: change.toEmail, emailVerifiedAt: change.now, updatedAt: change.now })
+          .where(and(eq(users.id, change.userId), eq(users.email, change.fromEmail)))
+          .run();
+      } catch (error) {
+        // The failed statement wrote nothing (SQLite undoes it alone) and nothing came before it.
+        if (isUniqueViolation(error)) return "email_taken";
+        throw error;
+      }
+      if (moved.changes !== 1) return "stale";
+      this.insertAudit(change.audit);
+      return "changed";
+    });
+  }
+
   private changeCredential(
     change: CredentialChange,
     set: { passwordHash: string } | { disabledAt: number },
@@ -91,4 +133,9 @@ export class SqliteUserStore implements UserStore {
     this.insertAudit(change.audit);
     return revoked;
   }
+}
+
+/** Another account holds the address (`users.email` is the table's one unique column). */
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === "SQLITE_CONSTRAINT_UNIQUE";
 }
