@@ -1,7 +1,8 @@
 /**
  * Screenshots of every page at phone (390 px) and desktop (1280 px) width,
  * for docs/web-app.md: `pnpm --filter @sesame/web screenshots`. Runs the real
- * server over the built app, like the browser tests.
+ * server over the built app, like the browser tests, its mail read from an
+ * SMTP inbox for the pages the links open.
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,7 @@ import {
 } from "../test/support/app-driver.ts";
 import buildWebApp from "../test/support/build-web-app.ts";
 import { DESKTOP, launchChromium, openContext, PHONE } from "../test/support/chromium.ts";
+import { Mailbox, SUBJECT } from "../test/support/mailbox.ts";
 import { type SesameApp, startSesameApp } from "../test/support/sesame-app.ts";
 
 const OUT_DIR = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
@@ -28,9 +30,11 @@ const STRANGER =
   "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
 
 async function shoot(page: Page, name: string, width: string): Promise<void> {
-  // No hover effect where the last click happened; fonts loaded before the picture.
+  // No hover effect where the last click happened; fonts loaded before the picture; from the
+  // top, or the sticky header is drawn where the page was scrolled to.
   await page.mouse.move(0, 0);
   await page.evaluate(() => document.fonts.ready);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${OUT_DIR}${name}-${width}.png`, fullPage: true });
   console.log(`  docs/screenshots/${name}-${width}.png`);
 }
@@ -38,6 +42,7 @@ async function shoot(page: Page, name: string, width: string): Promise<void> {
 async function screenshotsAt(
   browser: Browser,
   app: SesameApp,
+  mailbox: Mailbox,
   viewport: typeof PHONE,
   width: string,
 ) {
@@ -52,8 +57,15 @@ async function screenshotsAt(
   await page.getByText("Use at least 8 characters.").waitFor();
   await shoot(page, "sign-up", width);
 
+  // Fresh from sign-up: the banner asks to confirm the address.
   await signUp(page, email, "Ada Lovelace");
+  await page.getByRole("region", { name: "Confirm your email address" }).waitFor();
   await shoot(page, "account", width);
+
+  await page.goto(await mailbox.nextLink(email, SUBJECT.verify));
+  await page.getByText("Your email address is confirmed.").waitFor();
+  await shoot(page, "verify-email", width);
+  await page.getByRole("link", { name: "Continue to your account" }).click();
 
   for (const userAgent of OTHER_DEVICES) {
     const other = await browser.newContext({ baseURL: app.url, userAgent });
@@ -92,20 +104,46 @@ async function screenshotsAt(
   await page.getByText("This password is too common").waitFor();
   await shoot(page, "change-password", width);
 
+  await page.getByRole("link", { name: "Account", exact: true }).click();
+  await page.getByLabel("New email", { exact: true }).fill(`ada.lovelace.${width}@example.org`);
+  await page.getByLabel("Current password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await page.getByText("to confirm; your address stays").waitFor();
+  await shoot(page, "change-email", width);
+
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByText("You have logged out.").waitFor();
   await shoot(page, "log-in", width);
+
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  await page.getByRole("button", { name: "Email me a reset link" }).click();
+  await page.getByText("If an account exists for").waitFor();
+  await shoot(page, "forgot-password", width);
+
+  await page.goto(await mailbox.nextLink(email, SUBJECT.reset));
+  await page.getByLabel("New password", { exact: true }).waitFor();
+  await shoot(page, "reset-password", width);
+
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Email me a sign-in link" }).click();
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await page.getByText("If an account exists for").waitFor();
+  await shoot(page, "sign-in-link", width);
   await context.close();
 }
 
 buildWebApp();
 mkdirSync(OUT_DIR, { recursive: true });
-const app = await startSesameApp();
+// Mail goes over SMTP to an inbox in this process, where the links are read from.
+const { app, mailbox } = await Mailbox.open((smtpUrl) => startSesameApp({ SMTP_URL: smtpUrl }));
 const browser = await launchChromium();
 try {
-  await screenshotsAt(browser, app, PHONE, "phone");
-  await screenshotsAt(browser, app, DESKTOP, "desktop");
+  await screenshotsAt(browser, app, mailbox, PHONE, "phone");
+  await screenshotsAt(browser, app, mailbox, DESKTOP, "desktop");
 } finally {
   await browser.close();
   await app.close();
+  await mailbox.close();
 }

@@ -21,7 +21,8 @@ describe("the whole journey in a browser", () => {
 
     await signUp(page, email, "Grace Hopper");
     expect(page.url()).toBe(`${app.url}/account`);
-    await expect(page.getByText(email).isVisible()).resolves.toBe(true);
+    const profile = page.getByRole("region", { name: "Profile" });
+    await expect(profile.getByText(email).isVisible()).resolves.toBe(true);
     const cookies = await context.cookies();
     // The refresh token, and the device token that keeps this browser signing in through a lockout.
     expect(cookies.map((c) => c.name).sort()).toEqual(["sesame_device", "sesame_refresh"]);

@@ -65,7 +65,7 @@ export function createApi() {
     links: [
       authLink({ session }),
       dpop,
-      // A proof names one procedure, so the calls that carry one (login, sign-up) go alone.
+      // A proof names one procedure, so the calls that carry one (login, sign-up, sign-in link) go alone.
       splitLink({
         condition: (op) => typeof op.context.dpop === "string",
         true: httpLink({

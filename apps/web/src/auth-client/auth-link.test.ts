@@ -141,4 +141,24 @@ describe("authLink", () => {
     expect(await tab.call("auth.login")).toEqual({ path: "auth.login", token: undefined });
     expect(server.refreshCalls).toBe(1);
   });
+
+  it("sends what an emailed link's page posts at once, not after the restore under way", async () => {
+    const tab = openTab(server, hub, lock);
+    const restoring = tab.session.restore();
+    const paths = [
+      "auth.requestPasswordReset",
+      "auth.resetPassword",
+      "auth.requestSignInLink",
+      "auth.signInWithLink",
+      "auth.verifyEmail",
+      "auth.confirmEmailChange",
+    ];
+
+    const results = await Promise.all(paths.map((path) => tab.call(path)));
+    await restoring;
+
+    // Had they waited, they would carry the token the restore brought.
+    expect(results).toEqual(paths.map((path) => ({ path, token: undefined })));
+    expect(server.refreshCalls).toBe(1);
+  });
 });

@@ -10,7 +10,19 @@ export interface AuthLinkOptions {
   publicPaths?: Iterable<string>;
 }
 
-const DEFAULT_PUBLIC_PATHS = ["auth.register", "auth.login", "auth.refresh", "auth.logout"];
+const DEFAULT_PUBLIC_PATHS = [
+  "auth.register",
+  "auth.login",
+  "auth.refresh",
+  "auth.logout",
+  // What an emailed link's page posts, and the requests for a link: a visitor has no session to wait for.
+  "auth.requestPasswordReset",
+  "auth.resetPassword",
+  "auth.requestSignInLink",
+  "auth.signInWithLink",
+  "auth.verifyEmail",
+  "auth.confirmEmailChange",
+];
 
 /**
  * Makes token refresh invisible to callers. Each call carries the current

@@ -40,6 +40,7 @@ function standInServer(serverNow: () => number) {
   const router = t.router({
     auth: t.router({
       login: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.login")),
+      signInWithLink: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.signInWithLink")),
       refresh: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.refresh")),
     }),
     user: t.router({
@@ -93,10 +94,13 @@ describe("dpopLink", () => {
     const { server, client } = setUp();
 
     await client.mutation("auth.login", undefined);
+    // A sign-in link starts a session like a password does: bound to the same key.
+    await client.mutation("auth.signInWithLink", undefined);
     await client.mutation("auth.refresh", undefined);
 
     expect(server.seen.map((s) => [s.path, typeof s.proof])).toEqual([
       ["auth.login", "string"],
+      ["auth.signInWithLink", "string"],
       ["auth.refresh", "string"],
     ]);
   });

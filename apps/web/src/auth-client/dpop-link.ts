@@ -16,7 +16,7 @@ export interface DpopLinkOptions {
   paths?: Iterable<string>;
 }
 
-const DEFAULT_DPOP_PATHS = ["auth.register", "auth.login", "auth.refresh"];
+const DEFAULT_DPOP_PATHS = ["auth.register", "auth.login", "auth.signInWithLink", "auth.refresh"];
 
 /**
  * Sender-constrains the session's refresh tokens (RFC 9449): a sign-in that

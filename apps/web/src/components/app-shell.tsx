@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { describeError, type ErrorDescription } from "../errors/describe-error.ts";
 import { useSession } from "../session/session-context.ts";
+import { EmailVerificationBanner } from "./email-verification-banner.tsx";
 import { ErrorAlert } from "./error-alert.tsx";
 import { Logo } from "./logo.tsx";
 import { Spinner } from "./spinner.tsx";
@@ -13,7 +14,7 @@ const NAV = [
   { to: "/activity", label: "Activity" },
 ];
 
-/** The frame of every signed-in page: brand, navigation, log out. */
+/** The frame of every signed-in page: brand, navigation, log out, and a banner until the address is confirmed. */
 export function AppShell() {
   const session = useSession();
   const [pending, setPending] = useState(false);
@@ -67,6 +68,7 @@ export function AppShell() {
         </div>
       </header>
       <main id="main" className="page" tabIndex={-1}>
+        <EmailVerificationBanner />
         <ErrorAlert error={shownError} />
         <Outlet />
       </main>

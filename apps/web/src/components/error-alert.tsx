@@ -6,13 +6,16 @@ import { RetryCountdown } from "./retry-countdown.tsx";
 /** A failed request in words, with the wait for RATE_LIMITED and any extra the page adds (a link). */
 export function ErrorAlert({
   error,
+  takeFocus = false,
   children,
 }: {
   error: ErrorDescription | null;
+  /** For when the control the user pressed is gone with the failure (see FormAlert). */
+  takeFocus?: boolean;
   children?: ReactNode;
 }) {
   return (
-    <FormAlert>
+    <FormAlert takeFocus={takeFocus}>
       {error ? (
         <>
           <span>{error.message}</span>{" "}

@@ -11,6 +11,8 @@ export interface ErrorDescription {
   reason?: string;
   /** INVALID_INPUT: the server's verdict per field. */
   issues?: Array<{ path: string; message: string }>;
+  /** LINK_EXPIRED: the address the link was mailed to, for sending a new one in one click. */
+  email?: string;
 }
 
 /** What each code means to a user; codes not listed here use the server's own message. */
@@ -25,6 +27,18 @@ const MESSAGES: Partial<Record<AuthCode, string>> = {
   // At login or sign-up: the proof of this browser's key was refused even after correcting its clock.
   DPOP_INVALID:
     "Sesame could not verify this browser. Check the date and time of this device, then try again.",
+  LINK_INVALID:
+    "This link can't be used: it was already used, a newer link replaced it, or it was copied only in part.",
+  LINK_EXPIRED: "This link has expired.",
+  // The server has mailed a link (a fresh one, unless it sent too many lately): the way forward is in their inbox.
+  EMAIL_NOT_VERIFIED: "Confirm your email address first: open the link we mailed you, then log in.",
+};
+
+/** A link page opened without a token a link of ours could carry: cut short, or typed by hand. */
+export const MISSING_LINK_TOKEN: ErrorDescription = {
+  code: "LINK_INVALID",
+  message:
+    "This address holds no usable link. Open the link from the email again, or copy all of it into the address bar.",
 };
 
 /** Turns a failed call into words, keeping the details a form can place next to a field. */
@@ -40,5 +54,6 @@ export function describeError(error: unknown): ErrorDescription {
     ...(typeof data.retryAt === "number" ? { retryAt: data.retryAt } : {}),
     ...(typeof data.reason === "string" ? { reason: data.reason } : {}),
     ...(Array.isArray(data.issues) ? { issues: data.issues } : {}),
+    ...(typeof data.email === "string" ? { email: data.email } : {}),
   };
 }

@@ -32,6 +32,17 @@ describe("describeActivity", () => {
       session_revoked: "A device was signed out",
       password_changed: "Password changed",
       account_disabled: "Account disabled",
+      email_verification_requested: "New link to confirm your email address",
+      email_verified: "Email address confirmed",
+      password_reset_requested: "Password reset requested",
+      password_reset: "Password reset with an emailed link",
+      email_change_requested: "Email address change requested",
+      email_changed: "Email address changed",
+      sign_in_link_requested: "Sign-in link requested",
+      sign_in_link_used: "Signed in with an emailed link",
+      email_sent: "Email sent to you",
+      email_failed: "An email to you could not be delivered",
+      email_link_expired: "An expired email link was opened",
     });
     // No two kinds of event read the same.
     expect(new Set(Object.values(titles)).size).toBe(AUDIT_EVENT_TYPES.length);
@@ -48,7 +59,31 @@ describe("describeActivity", () => {
       login_throttled: "notice",
       refresh_reuse_detected: "alarm",
       account_disabled: "alarm",
+      // What someone with the password or the mailbox could do behind the owner's back.
+      password_reset_requested: "notice",
+      password_reset: "notice",
+      email_change_requested: "notice",
+      email_changed: "notice",
+      email_failed: "notice",
+      sign_in_link_used: "routine",
+      email_sent: "routine",
     });
+  });
+
+  it("says what the emailed links did and what to do about them", () => {
+    expect(describeActivity("password_reset").detail).toBe("Every device was signed out.");
+    expect(describeActivity("password_reset_requested").detail).toBe(
+      "A link to choose a new password was mailed to you. Not you? Ignore the mail.",
+    );
+    expect(describeActivity("email_change_requested").detail).toBe(
+      "The address changes only once the link mailed to the new one is opened.",
+    );
+    expect(describeActivity("email_failed").detail).toBe(
+      "Sesame gave up after several tries. Ask for the link again in a while.",
+    );
+    expect(describeActivity("email_sent").detail).toBeUndefined();
+    // Mail is not folded today; if it ever is, the row still reads right.
+    expect(describeActivity("email_sent", undefined, 3).title).toBe("Email sent to you (3 times)");
   });
 
   it("explains what could worry, and says what to do about a reused token", () => {
@@ -100,16 +135,19 @@ describe("describeActivity", () => {
 });
 
 describe("sessionUserAgents", () => {
-  it("takes each session's user agent from the sign-up or sign-in that began it", () => {
+  it("takes each session's user agent from the sign-up or sign-in (password or link) that began it", () => {
     const agents = sessionUserAgents([
       event("session_revoked", "s2", "Chrome UA"),
       event("refresh", "s2", "Chrome UA"),
       event("login_succeeded", "s2", "Firefox UA"),
       event("login_failed", null, "Curl UA"),
+      event("sign_in_link_used", "s3", "Safari UA"),
+      event("sign_in_link_requested", "s4", "Edge UA"),
       event("register", "s1", null),
     ]);
     expect([...agents]).toEqual([
       ["s2", "Firefox UA"],
+      ["s3", "Safari UA"],
       ["s1", null],
     ]);
   });

@@ -55,6 +55,50 @@ const DESCRIPTIONS: Record<AuditEventType, ActivityDescription> = {
     detail: "An administrator disabled the account and every device was signed out.",
     tone: "alarm",
   },
+  // At sign-up, or when "Resend" was pressed.
+  email_verification_requested: {
+    title: "New link to confirm your email address",
+    tone: "routine",
+  },
+  email_verified: { title: "Email address confirmed", tone: "routine" },
+  // Anyone can ask for a reset of any address: worth a look, harmless without the mailbox.
+  password_reset_requested: {
+    title: "Password reset requested",
+    detail: "A link to choose a new password was mailed to you. Not you? Ignore the mail.",
+    tone: "notice",
+  },
+  password_reset: {
+    title: "Password reset with an emailed link",
+    detail: "Every device was signed out.",
+    tone: "notice",
+  },
+  email_change_requested: {
+    title: "Email address change requested",
+    detail: "The address changes only once the link mailed to the new one is opened.",
+    tone: "notice",
+  },
+  email_changed: {
+    title: "Email address changed",
+    detail: "Links mailed to the old address no longer work.",
+    tone: "notice",
+  },
+  sign_in_link_requested: {
+    title: "Sign-in link requested",
+    detail: "Nobody can sign in with it without opening the mail.",
+    tone: "routine",
+  },
+  sign_in_link_used: { title: "Signed in with an emailed link", tone: "routine" },
+  email_sent: { title: "Email sent to you", tone: "routine" },
+  email_failed: {
+    title: "An email to you could not be delivered",
+    detail: "Sesame gave up after several tries. Ask for the link again in a while.",
+    tone: "notice",
+  },
+  email_link_expired: {
+    title: "An expired email link was opened",
+    detail: "It no longer works; a new one can be asked for.",
+    tone: "routine",
+  },
 };
 
 const isKnownType = (type: string): type is AuditEventType => Object.hasOwn(DESCRIPTIONS, type);
@@ -96,14 +140,17 @@ export function describeActivity(
 /** Event types whose `sessionId` is a session the event ended, not the one that acted. */
 const ENDS_ANOTHER_SESSION = new Set(["session_revoked", "refresh_reuse_detected"]);
 
+/** The event types that begin a session: sign-up, and sign-in with a password or an emailed link. */
+const BEGINS_SESSION = new Set(["register", "login_succeeded", "sign_in_link_used"]);
+
 /**
- * The user agent of each session as the event that began it recorded it
- * (sign-up or sign-in), for naming a session that an event ended.
+ * The user agent of each session as the event that began it recorded it,
+ * for naming a session that an event ended.
  */
 export function sessionUserAgents(events: readonly ActivityEvent[]): Map<string, string | null> {
   const agents = new Map<string, string | null>();
   for (const event of events) {
-    if (event.sessionId && (event.type === "login_succeeded" || event.type === "register"))
+    if (event.sessionId && BEGINS_SESSION.has(event.type))
       agents.set(event.sessionId, event.userAgent);
   }
   return agents;

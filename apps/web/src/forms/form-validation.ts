@@ -54,6 +54,29 @@ export function validateChangePassword(values: { currentPassword: string; newPas
   });
 }
 
+/** Asking for a link by mail (a password reset, a sign-in link): just the address. */
+export function validateEmailRequest(values: { email: string }) {
+  return compact({ email: emailError(values.email) });
+}
+
+/** A new password chosen through a reset link: the sign-up rule. */
+export function validateResetPassword(values: { newPassword: string }) {
+  return compact({ newPassword: newPasswordError(values.newPassword) });
+}
+
+/** `currentEmail`: the account's address now, which the change must move away from. */
+export function validateChangeEmail(
+  values: { newEmail: string; currentPassword: string },
+  currentEmail: string,
+) {
+  const unchanged = values.newEmail.trim().toLowerCase() === currentEmail.toLowerCase();
+  return compact({
+    newEmail:
+      emailError(values.newEmail) ?? (unchanged ? "This is already your address." : undefined),
+    currentPassword: values.currentPassword === "" ? "Enter your current password." : undefined,
+  });
+}
+
 /** The server's per-field verdicts (INVALID_INPUT issues) for the fields this form has. */
 export function serverFieldErrors<F extends string>(
   issues: ReadonlyArray<{ path: string; message: string }> | undefined,

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTRPC } from "../api/trpc.ts";
+import { ChangeEmailForm } from "../components/change-email-form.tsx";
 import { PageLoading } from "../components/page-loading.tsx";
 import { QueryError } from "../components/query-error.tsx";
 import { formatDate } from "../format/format-time.ts";
@@ -30,7 +31,14 @@ export function AccountPage() {
           </div>
           <div>
             <dt>Email</dt>
-            <dd className="break">{user.email}</dd>
+            <dd className="break">
+              {user.email}{" "}
+              {user.emailVerified ? (
+                <span className="badge">Confirmed</span>
+              ) : (
+                <span className="badge badge-warning">Not confirmed</span>
+              )}
+            </dd>
           </div>
           <div>
             <dt>Role</dt>
@@ -45,6 +53,13 @@ export function AccountPage() {
             </dd>
           </div>
         </dl>
+      </section>
+      <section className="card" aria-labelledby="change-email-heading">
+        <h2 id="change-email-heading">Change email</h2>
+        <p className="muted">
+          We'll mail a link to the new address; your account moves there once you open it.
+        </p>
+        <ChangeEmailForm currentEmail={user.email} />
       </section>
       <section className="tiles" aria-label="Security">
         <Link to="/devices" className="tile">

@@ -10,6 +10,7 @@ import { SubmitButton } from "../components/submit-button.tsx";
 import { TextField } from "../components/text-field.tsx";
 import { describeError } from "../errors/describe-error.ts";
 import { signOutMessage } from "../errors/sign-out-message.ts";
+import type { EmailState } from "../forms/email-from-state.ts";
 import { serverFieldErrors, validateLogIn } from "../forms/form-validation.ts";
 import { useValidatedForm } from "../forms/use-validated-form.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
@@ -42,6 +43,9 @@ export function LogInPage() {
   const notice =
     state.status === "signed-out" && login.isIdle ? signOutMessage(state.reason) : null;
 
+  // The address typed so far goes along to the pages that mail a link.
+  const handOver: EmailState = values.email.trim() ? { email: values.email.trim() } : {};
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!validate()) return;
@@ -71,10 +75,18 @@ export function LogInPage() {
           onValueChange={edit("password")}
           error={shownErrors.password}
         />
+        <p className="field-aside">
+          <Link to="/forgot-password" state={handOver}>
+            Forgot password?
+          </Link>
+        </p>
         <SubmitButton pending={login.isPending} pendingLabel="Logging in…">
           Log in
         </SubmitButton>
       </form>
+      <Link to="/email-sign-in" state={handOver} className="button button-secondary button-block">
+        Email me a sign-in link
+      </Link>
       <p className="switch">
         New to Sesame? <Link to="/signup">Create an account</Link>
       </p>

@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { useTRPC } from "../api/trpc.ts";
 import { AuthLayout } from "../components/auth-layout.tsx";
 import { ErrorAlert } from "../components/error-alert.tsx";
+import { FormAlert } from "../components/form-alert.tsx";
 import { PasswordField } from "../components/password-field.tsx";
 import { SubmitButton } from "../components/submit-button.tsx";
 import { TextField } from "../components/text-field.tsx";
@@ -48,6 +49,21 @@ export function SignUpPage() {
       ...(name ? { name } : {}),
     });
   };
+
+  // A server that requires confirmed addresses made the account and mailed the link, but signs nobody in yet.
+  if (error?.code === "EMAIL_NOT_VERIFIED") {
+    return (
+      <AuthLayout title="Confirm your email address" intro="Your account is ready.">
+        <FormAlert tone="success" takeFocus>
+          We've sent a link to <strong className="break">{register.variables?.email}</strong>. Open
+          it to confirm your address, then log in.
+        </FormAlert>
+        <p className="switch">
+          <Link to="/login">Log in</Link>
+        </p>
+      </AuthLayout>
+    );
+  }
 
   return (
     <AuthLayout

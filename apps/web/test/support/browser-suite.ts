@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { DESKTOP, launchChromium, openContext } from "./chromium.ts";
+import { Mailbox } from "./mailbox.ts";
 import { type SesameApp, startSesameApp } from "./sesame-app.ts";
 
 /**
@@ -10,13 +11,17 @@ import { type SesameApp, startSesameApp } from "./sesame-app.ts";
 export function browserSuite() {
   let browser: Browser | undefined;
   let app: SesameApp | undefined;
+  let mailbox: Mailbox | undefined;
   beforeAll(async () => {
     browser = await launchChromium();
   });
   afterAll(() => browser?.close());
   afterEach(async () => {
+    // The server first: closing it waits for the mail it is still sending.
     await app?.close();
+    await mailbox?.close();
     app = undefined;
+    mailbox = undefined;
   });
 
   return {
@@ -24,6 +29,15 @@ export function browserSuite() {
     async start(env: Record<string, string> = {}): Promise<SesameApp> {
       app = await startSesameApp(env);
       return app;
+    },
+    /** Starts this test's Sesame sending its mail over SMTP to an inbox the test reads. */
+    async startWithMail(env: Record<string, string> = {}): Promise<[SesameApp, Mailbox]> {
+      const opened = await Mailbox.open((smtpUrl) =>
+        startSesameApp({ SMTP_URL: smtpUrl, MAIL_FROM: "Sesame <no-reply@sesame.test>", ...env }),
+      );
+      app = opened.app;
+      mailbox = opened.mailbox;
+      return [opened.app, opened.mailbox];
     },
     /** A fresh browser profile (its own cookie jar) pointed at this test's Sesame. */
     openContext(viewport = DESKTOP): Promise<BrowserContext> {
