@@ -111,6 +111,8 @@ export const envSchema = z.object({
   MAIL_OUTBOX_DIR: z.string().min(1).optional(),
   /** Sign-in and sign-up of an account whose address is not verified answer 403 EMAIL_NOT_VERIFIED. */
   REQUIRE_EMAIL_VERIFICATION: flag,
+  /** Roles (`admin`, `user`) whose sessions need a second factor: without one they reach only enrolment. */
+  REQUIRE_MFA_FOR_ROLES: list.pipe(z.array(z.enum(["user", "admin"]))),
   EMAIL_VERIFICATION_TTL: seconds(DEFAULT_EMAIL_LINKS.verifyEmailTtl),
   PASSWORD_RESET_TTL: seconds(DEFAULT_EMAIL_LINKS.resetPasswordTtl),
   SIGN_IN_LINK_TTL: seconds(DEFAULT_EMAIL_LINKS.signInTtl),

@@ -7,4 +7,10 @@ export type { AppRouter } from "./routers/app-router.ts";
 export { appRouter } from "./routers/app-router.ts";
 export { type RunningServer, type ServerOverrides, startServer } from "./server.ts";
 /** The building blocks for teams extending the API with their own procedures. */
-export { protectedProcedure, publicProcedure, router } from "./trpc/trpc.ts";
+export {
+  enrolmentProcedure,
+  mfaProcedure,
+  protectedProcedure,
+  publicProcedure,
+  router,
+} from "./trpc/trpc.ts";

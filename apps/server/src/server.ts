@@ -153,6 +153,7 @@ async function serve(
         mailWindow: env.RATE_LIMIT_MAIL_WINDOW,
       },
       requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+      requireMfaForRoles: env.REQUIRE_MFA_FOR_ROLES,
       emailLinks: {
         verifyEmailTtl: env.EMAIL_VERIFICATION_TTL,
         resetPasswordTtl: env.PASSWORD_RESET_TTL,

@@ -1,3 +1,5 @@
+import type { Role } from "./contracts/outputs.ts";
+
 /** Lifetimes and limits of the auth core. Times in seconds, like JWT claims. */
 export interface AuthConfig {
   /** `iss` of every token; also the issuer other services trust. */
@@ -19,6 +21,11 @@ export interface AuthConfig {
   emailLinks: EmailLinkConfig;
   /** Refuse sign-in (403 `EMAIL_NOT_VERIFIED`) to accounts whose address is not verified. */
   requireEmailVerification: boolean;
+  /**
+   * Roles whose sessions must be signed in with a second factor: without one
+   * (`mfa` in `amr`) they reach only the enrolment procedures.
+   */
+  requireMfaForRoles: readonly Role[];
   throttle: ThrottleConfig;
 }
 
@@ -91,6 +98,7 @@ export const AUTH_DEFAULTS = {
   auditRetention: 90 * 24 * 60 * 60,
   emailLinks: DEFAULT_EMAIL_LINKS,
   requireEmailVerification: false,
+  requireMfaForRoles: [],
   throttle: DEFAULT_THROTTLE,
 } satisfies Omit<AuthConfig, "issuer">;
 

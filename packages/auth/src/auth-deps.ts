@@ -7,6 +7,8 @@ import type { EmailLinks } from "./email/email-links.ts";
 import type { MailBudget } from "./email/mail-budget.ts";
 import type { MailQueue } from "./email/mail-queue.ts";
 import type { IdGenerator } from "./ids.ts";
+import type { MfaTickets } from "./mfa/mfa-tickets.ts";
+import type { TotpSecretBox } from "./mfa/totp-secret-box.ts";
 import type { PasswordHasher } from "./passwords/password-hasher.ts";
 import type { RevokedSessions } from "./sessions/revoked-sessions.ts";
 import type { AuthStorage } from "./storage.ts";
@@ -33,4 +35,6 @@ export interface AuthDeps {
   mail: MailQueue;
   links: EmailLinks;
   mailBudget: MailBudget;
+  mfaTickets: MfaTickets;
+  totpSecrets: TotpSecretBox;
 }

@@ -16,6 +16,9 @@ import { MailQueue, noMailTransport } from "./email/mail-queue.ts";
 import type { MailTransport } from "./email/mail-transport.ts";
 import { type IdGenerator, randomIds } from "./ids.ts";
 import type { KeyRingSource } from "./keys/key-ring-source.ts";
+import { MfaTickets } from "./mfa/mfa-tickets.ts";
+import { SecondFactors } from "./mfa/second-factors.ts";
+import { TotpSecretBox } from "./mfa/totp-secret-box.ts";
 import { PasswordHasher } from "./passwords/password-hasher.ts";
 import type { RequestMeta } from "./request-meta.ts";
 import type { IssuedTokens } from "./sessions/issued-tokens.ts";
@@ -68,6 +71,8 @@ export class AuthService {
   readonly sessions: SessionControl;
   /** Verification, password reset, email change and sign-in links. */
   readonly email: EmailFlows;
+  /** TOTP, recovery codes and the second step of a sign-in. */
+  readonly mfa: SecondFactors;
   /** Per-IP budgets the HTTP layer spends before sign-in/sign-up and refresh, shared by every process. */
   readonly requestBudgets: { signIn: RequestBudget; refresh: RequestBudget };
 
@@ -81,6 +86,7 @@ export class AuthService {
     this.accounts = new Accounts(deps);
     this.sessions = new SessionControl(deps);
     this.email = new EmailFlows(deps);
+    this.mfa = new SecondFactors(deps);
     const { storage, clock, config } = deps;
     const t = config.throttle;
     this.requestBudgets = {
@@ -140,6 +146,7 @@ export class AuthService {
     auditEvents: number;
     counters: number;
     emailTokens: number;
+    mfaTickets: number;
   }> {
     const { config, clock, storage } = this.deps;
     const now = clock.now();
@@ -157,6 +164,7 @@ export class AuthService {
       counters: await storage.throttle.purgeIdleBefore(now - longestMemory * 1000),
       // A day past its expiry, a link is no longer worth a LINK_EXPIRED over a LINK_INVALID.
       emailTokens: await storage.emailTokens.purgeExpiredBefore(now - 24 * 60 * 60 * 1000),
+      mfaTickets: await storage.mfaTickets.purgeExpiredBefore(now),
     };
   }
 
@@ -234,5 +242,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     mail,
     links: new EmailLinks({ storage, clock, config, audit, mail }),
     mailBudget: new MailBudget(storage.throttle, clock, config.throttle),
+    mfaTickets: new MfaTickets(storage.mfaTickets, clock),
+    totpSecrets: new TotpSecretBox(secret),
   });
 }

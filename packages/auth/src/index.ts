@@ -43,6 +43,7 @@ export {
   type SigningAlgorithm,
   type SigningKeyRecord,
 } from "./keys/signing-key.ts";
+export { totpCodeAt } from "./mfa/totp.ts";
 export { isCommonPassword } from "./passwords/common-passwords.ts";
 export { ARGON2_DEFAULTS, type Argon2Params, PasswordHasher } from "./passwords/password-hasher.ts";
 export { assertAcceptablePassword } from "./passwords/password-policy.ts";

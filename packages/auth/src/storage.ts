@@ -12,6 +12,8 @@ export interface AuthStorage {
   audit: AuditStore;
   dpopProofs: DpopProofStore;
   emailTokens: EmailTokenStore;
+  secondFactors: SecondFactorStore;
+  mfaTickets: MfaTicketStore;
   revocations: RevocationFeed;
   /**
    * The signing-key ring shared by every node, where the backend keeps it
@@ -115,6 +117,11 @@ export interface SessionRecord {
   parentSeal: string | null;
   /** The binding of the client that rotated the parent (client-binding.ts). */
   rotatedBy: string | null;
+  /**
+   * How the session was signed in (RFC 8176 `amr` values, e.g. `["pwd"]`,
+   * `["pwd", "otp", "mfa"]`): every access token of the session carries it.
+   */
+  amr: string[];
 }
 
 export type RevokeReason =
@@ -124,7 +131,8 @@ export type RevokeReason =
   | "password_changed"
   | "refresh_reused"
   | "account_disabled"
-  | "password_reset";
+  | "password_reset"
+  | "second_factor_removed";
 
 /**
  * The writes of one rotation, applied only if the presented token is still the
@@ -331,6 +339,97 @@ export interface EmailTokenStore {
   /** Deletes every token of the user with one of `purposes`; answers how many. */
   voidForUser(userId: string, purposes: readonly EmailTokenPurpose[]): Promise<number>;
   /** Deletes tokens that expired before `before`; answers how many. */
+  purgeExpiredBefore(before: number): Promise<number>;
+}
+
+/** An account's TOTP factor (RFC 6238). */
+export interface TotpFactorRecord {
+  userId: string;
+  /** The shared secret, sealed by the core before it reaches storage (never stored in the clear). */
+  sealedSecret: string;
+  createdAt: number;
+  /** When one valid code confirmed it; until then it is not asked for at sign-in. */
+  confirmedAt: number | null;
+  /** The newest time step a code was accepted for: only a later step can pass (RFC 6238 §5.2). */
+  lastUsedStep: number | null;
+}
+
+/** A second-factor change and the sessions it ends, committed as one unit with its audit event. */
+export interface SecondFactorChange {
+  userId: string;
+  now: number;
+  audit: AuditRecord;
+}
+
+/**
+ * TOTP factors and recovery codes, shared by every process. Which code is
+ * valid, and what a factor allows, is decided by the core (mfa/*); the
+ * store guarantees each call is one atomic step.
+ */
+export interface SecondFactorStore {
+  findTotp(userId: string): Promise<TotpFactorRecord | undefined>;
+  /**
+   * Stores a new, unconfirmed factor for the user, replacing an unconfirmed
+   * one; answers `"confirmed_exists"` (writing nothing) when the user already
+   * has a confirmed factor.
+   */
+  beginTotp(factor: TotpFactorRecord): Promise<"stored" | "confirmed_exists">;
+  /**
+   * Guarded update: records `step` as the factor's last used step only if it
+   * is later than the one recorded (or none is), and only for a confirmed
+   * factor when `confirmed` is true. Of simultaneous calls with one step,
+   * from any process, at most one answers true.
+   */
+  useTotpStep(userId: string, step: number, confirmed: boolean): Promise<boolean>;
+  /**
+   * In one atomic unit: confirms the user's unconfirmed factor if `step` is
+   * later than its last used one (recording it as used), replaces the user's
+   * recovery codes by `recoveryCodeHashes`, and writes the audit event.
+   * Answers false, writing nothing, if there is no such factor or the step was used.
+   */
+  confirmTotp(
+    change: SecondFactorChange & { step: number; recoveryCodeHashes: string[] },
+  ): Promise<boolean>;
+  /**
+   * In one atomic unit: deletes the factor and the recovery codes, revokes
+   * the user's live sessions but `exceptSessionId`, and writes the audit
+   * event. Answers the ids revoked.
+   */
+  removeTotp(
+    change: SecondFactorChange & { exceptSessionId?: string; reason: RevokeReason },
+  ): Promise<string[]>;
+  /** In one atomic unit: the user's recovery codes become `hashes` (the old set is void), with the audit event. */
+  replaceRecoveryCodes(change: SecondFactorChange & { hashes: string[] }): Promise<void>;
+  /**
+   * Deletes the user's recovery code with this hash and answers how many the
+   * user has left, or undefined if there was no such code: of simultaneous
+   * uses of one code, exactly one gets a number.
+   */
+  useRecoveryCode(userId: string, codeHash: string): Promise<number | undefined>;
+  countRecoveryCodes(userId: string): Promise<number>;
+}
+
+/**
+ * The proof that an account's password was right while its second factor is
+ * still to come (`mfaToken`), stored as a hash; single use, short-lived.
+ */
+export interface MfaTicketRecord {
+  ticketHash: string;
+  userId: string;
+  /** The credential version the password was checked against: a change since voids the ticket. */
+  credentialVersion: number;
+  /** How the first factor was proved (`amr` values, e.g. `["pwd"]`). */
+  amr: string[];
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface MfaTicketStore {
+  issue(ticket: MfaTicketRecord): Promise<void>;
+  find(ticketHash: string): Promise<MfaTicketRecord | undefined>;
+  /** Deletes the ticket; true only for the one call that did (of simultaneous uses exactly one). */
+  consume(ticketHash: string): Promise<boolean>;
+  /** Deletes tickets that expired before `before`; answers how many. */
   purgeExpiredBefore(before: number): Promise<number>;
 }
 

@@ -126,6 +126,8 @@ describe("upgrading a database made by the first release", () => {
       clock.advance(0);
       expect(await codeOf(auth.refresh(rt1, META))).toBe("ok");
       expect(await codeOf(auth.refresh(rt0, META))).toBe("REFRESH_REUSED");
+      // Every session of then was opened with a password.
+      expect((await storage.sessions.findById("s1"))?.amr).toEqual(["pwd"]);
       // The first release's event kept its time, now also its first occurrence.
       const signIn = (await auth.auditLog("u1")).find((event) => event.type === "login_succeeded");
       const then = new Date(now - 1000).toISOString();

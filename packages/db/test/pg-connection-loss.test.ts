@@ -70,6 +70,7 @@ async function seeded(storage: AuthStorage, id: string) {
         rotatedAt: null,
         parentSeal: null,
         rotatedBy: null,
+        amr: ["pwd"],
       },
       { credentialVersion: 0 },
       {

@@ -73,6 +73,7 @@ async function sessionsOf(storage: AuthStorage, count: number): Promise<string[]
         rotatedAt: null,
         parentSeal: null,
         rotatedBy: null,
+        amr: ["pwd"],
       },
       { credentialVersion: 0 },
       { type: "login_succeeded", at: now, userId, sessionId: id, ip: null, userAgent: null },

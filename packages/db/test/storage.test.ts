@@ -190,6 +190,7 @@ const session = (id: string, userId: string, now: number): SessionRecord => ({
   rotatedAt: null,
   parentSeal: null,
   rotatedBy: null,
+  amr: ["pwd"],
 });
 
 const audit = (type: AuditEventType, userId: string, at: number): AuditRecord => ({
@@ -226,10 +227,13 @@ describe("the SQLite database", () => {
       "audit_events",
       "dpop_proofs",
       "email_tokens",
+      "mfa_tickets",
+      "recovery_codes",
       "session_revocations",
       "session_seals",
       "sessions",
       "throttle_counters",
+      "totp_factors",
       "users",
     ]);
   });
@@ -260,10 +264,13 @@ describe("the PostgreSQL database", () => {
       "public.dpop_proofs",
       "public.email_tokens",
       "public.key_ring",
+      "public.mfa_tickets",
+      "public.recovery_codes",
       "public.session_revocations",
       "public.session_seals",
       "public.sessions",
       "public.throttle_counters",
+      "public.totp_factors",
       "public.users",
     ]);
   });

@@ -1,6 +1,7 @@
 import { router } from "../trpc/trpc.ts";
 import { auditRouter } from "./audit-router.ts";
 import { authRouter } from "./auth-router.ts";
+import { mfaRouter } from "./mfa-router.ts";
 import { sessionRouter } from "./session-router.ts";
 import { userRouter } from "./user-router.ts";
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   user: userRouter,
   session: sessionRouter,
   audit: auditRouter,
+  mfa: mfaRouter,
 });
 
 /** The API's type, the only thing clients import from the server. */

@@ -14,6 +14,7 @@ import {
   resetPasswordInput,
   signInWithLinkInput,
   type Transport,
+  verifyMfaInput,
 } from "@sesame/auth";
 import { bearerToken } from "../trpc/bearer-token.ts";
 import type { Context } from "../trpc/context.ts";
@@ -116,6 +117,24 @@ export const authRouter = router({
     clearRefreshCookie(ctx);
     return { revoked: await ctx.auth.sessions.logoutAll(ctx.user.id, ctx.meta) };
   }),
+
+  /**
+   * The second step of a sign-in that answered MFA_REQUIRED: its `mfaToken`
+   * and a TOTP code or a recovery code. A sign-in like `auth.login`.
+   */
+  verifyMfa: publicProcedure
+    .input(verifyMfaInput)
+    .output(authResultSchema)
+    .mutation(({ ctx, input }) => {
+      const transport = input.transport ?? "cookie";
+      const deviceToken =
+        transport === "cookie"
+          ? ctx.deviceCookie.read(ctx.req.headers.get("cookie"))
+          : input.deviceToken;
+      return signIn(ctx, transport, () =>
+        ctx.auth.mfa.verify(input, withDpop(ctx, "auth.verifyMfa"), deviceToken),
+      );
+    }),
 
   /** Mails the caller a new verification link (nothing to do once verified). */
   requestEmailVerification: protectedProcedure.output(okSchema).mutation(async ({ ctx }) => {

@@ -1,8 +1,9 @@
 import { changeEmailInput, changePasswordInput, okSchema, userSchema } from "@sesame/auth";
-import { protectedProcedure, router } from "../trpc/trpc.ts";
+import { enrolmentProcedure, protectedProcedure, router } from "../trpc/trpc.ts";
 
 export const userRouter = router({
-  me: protectedProcedure.output(userSchema).query(({ ctx }) => ctx.auth.accounts.me(ctx.user.id)),
+  /** Reachable before enrolment, so an app can tell who is asked to enrol. */
+  me: enrolmentProcedure.output(userSchema).query(({ ctx }) => ctx.auth.accounts.me(ctx.user.id)),
 
   /** Needs the current password; ends every other session of the user. */
   changePassword: protectedProcedure

@@ -10,6 +10,9 @@ export interface ErrorData {
     reason?: string;
     /** For LINK_EXPIRED: where the link was mailed, for a one-click new one. */
     email?: string;
+    /** For MFA_REQUIRED: the ticket for `auth.verifyMfa`, and the second factors it accepts. */
+    mfaToken?: string;
+    methods?: string[];
     /** For INVALID_INPUT from validation: which field and why, for forms. */
     issues?: Array<{ path: string; message: string }>;
   };

@@ -11,8 +11,13 @@ export function rawQuery(storage: AuthStorage, url: string) {
   if (storage.dialect === "sqlite") {
     const { sqlite } = storage as SqliteStorage;
     return {
-      query: async <T>(text: string, ...params: unknown[]) =>
-        sqlite.prepare(text).all(...params) as T[],
+      query: async <T>(text: string, ...params: unknown[]): Promise<T[]> => {
+        const statement = sqlite.prepare(text);
+        if (statement.reader) return statement.all(...params) as T[];
+        // A write answers no rows, as on PostgreSQL.
+        statement.run(...params);
+        return [];
+      },
       close: async () => {},
     };
   }

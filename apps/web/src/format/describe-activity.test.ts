@@ -43,6 +43,12 @@ describe("describeActivity", () => {
       email_sent: "Email sent to you",
       email_failed: "An email to you could not be delivered",
       email_link_expired: "An expired email link was opened",
+      totp_added: "Authenticator app set-up started",
+      totp_enabled: "Two-factor authentication turned on",
+      totp_disabled: "Two-factor authentication turned off",
+      recovery_codes_regenerated: "New recovery codes made",
+      recovery_code_used: "Recovery code used to log in",
+      mfa_failed: "Wrong code entered",
     });
     // No two kinds of event read the same.
     expect(new Set(Object.values(titles)).size).toBe(AUDIT_EVENT_TYPES.length);
@@ -67,7 +73,29 @@ describe("describeActivity", () => {
       email_failed: "notice",
       sign_in_link_used: "routine",
       email_sent: "routine",
+      // A second factor changed, or was used or got wrong: what an owner should know of.
+      totp_added: "routine",
+      totp_enabled: "notice",
+      totp_disabled: "notice",
+      recovery_codes_regenerated: "notice",
+      recovery_code_used: "notice",
+      mfa_failed: "notice",
     });
+  });
+
+  it("says what a change of second factor did", () => {
+    expect(describeActivity("totp_added").detail).toBe(
+      "It takes effect only once a code from the app confirms it.",
+    );
+    expect(describeActivity("totp_disabled").detail).toBe(
+      "Every other device was signed out. Logging in asks for the password only.",
+    );
+    expect(describeActivity("recovery_codes_regenerated").detail).toBe(
+      "The earlier recovery codes no longer work.",
+    );
+    expect(describeActivity("mfa_failed").detail).toBe(
+      "The password was right but the authenticator code was not. Not you? Change your password.",
+    );
   });
 
   it("says what the emailed links did and what to do about them", () => {
@@ -124,6 +152,12 @@ describe("describeActivity", () => {
     expect(describeActivity("login_throttled", undefined, 99).title).toBe(
       "99 sign-in attempts refused while paused",
     );
+    // Wrong second-factor codes fold like wrong passwords.
+    expect(describeActivity("mfa_failed", undefined, 5)).toEqual({
+      title: "5 wrong codes entered",
+      detail: describeActivity("mfa_failed").detail,
+      tone: "notice",
+    });
     expect(describeActivity("refresh", undefined, 4).title).toBe("Session refreshed 4 times");
     // A type the server does not fold today still reads right if it ever does.
     expect(describeActivity("logout", undefined, 2).title).toBe("Signed out (2 times)");

@@ -99,6 +99,41 @@ const DESCRIPTIONS: Record<AuditEventType, ActivityDescription> = {
     detail: "It no longer works; a new one can be asked for.",
     tone: "routine",
   },
+  // The first half of turning two-factor on (the password was given); nothing changes until a code confirms it.
+  totp_added: {
+    title: "Authenticator app set-up started",
+    detail: "It takes effect only once a code from the app confirms it.",
+    tone: "routine",
+  },
+  // Whoever holds the password could turn it on behind the owner's back and lock them out: worth a look.
+  totp_enabled: {
+    title: "Two-factor authentication turned on",
+    detail: "Logging in now also asks for a code from the authenticator app.",
+    tone: "notice",
+  },
+  totp_disabled: {
+    title: "Two-factor authentication turned off",
+    detail: "Every other device was signed out. Logging in asks for the password only.",
+    tone: "notice",
+  },
+  recovery_codes_regenerated: {
+    title: "New recovery codes made",
+    detail: "The earlier recovery codes no longer work.",
+    tone: "notice",
+  },
+  // It finished a log-in whose own event ("Signed in") sits next to it.
+  recovery_code_used: {
+    title: "Recovery code used to log in",
+    detail: "That code can't be used again. Not you? Change your password.",
+    tone: "notice",
+  },
+  // Only someone who got the password right reaches the code step.
+  mfa_failed: {
+    title: "Wrong code entered",
+    detail:
+      "The password was right but the authenticator code was not. Not you? Change your password.",
+    tone: "notice",
+  },
 };
 
 const isKnownType = (type: string): type is AuditEventType => Object.hasOwn(DESCRIPTIONS, type);
@@ -108,6 +143,7 @@ const COUNTED_TITLES: Partial<Record<AuditEventType, (n: number) => string>> = {
   login_failed: (n) => `${n} failed sign-in attempts`,
   login_throttled: (n) => `${n} sign-in attempts refused while paused`,
   refresh: (n) => `Session refreshed ${n} times`,
+  mfa_failed: (n) => `${n} wrong codes entered`,
 };
 
 /**

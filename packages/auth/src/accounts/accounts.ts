@@ -2,6 +2,7 @@ import type { AuthDeps } from "../auth-deps.ts";
 import { AuthError } from "../contracts/auth-error.ts";
 import type { ChangePasswordInput, LoginInput, RegisterInput } from "../contracts/inputs.ts";
 import type { User } from "../contracts/outputs.ts";
+import { requireSecondFactorIfEnrolled } from "../mfa/mfa-challenge.ts";
 import { assertAcceptablePassword } from "../passwords/password-policy.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";
@@ -43,7 +44,7 @@ export class Accounts {
       await this.deps.audit.record("register", { userId: user.id }, meta);
       throw new AuthError("EMAIL_NOT_VERIFIED");
     }
-    return startSession(this.deps, user, meta, { event: "register", dpopJkt });
+    return startSession(this.deps, user, meta, { event: "register", dpopJkt, amr: ["pwd"] });
   }
 
   /**
@@ -80,9 +81,11 @@ export class Accounts {
       if (await this.deps.mailBudget.trySpend(user.email)) this.mailVerificationLink(user, meta);
       throw new AuthError("EMAIL_NOT_VERIFIED");
     }
+    await requireSecondFactorIfEnrolled(this.deps, user, ["pwd"]);
     return startSession(this.deps, user, meta, {
       event: "login_succeeded",
       dpopJkt,
+      amr: ["pwd"],
       deviceToken: deviceId ? deviceToken : undefined,
     });
   }

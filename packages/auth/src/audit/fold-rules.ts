@@ -12,8 +12,12 @@ export const AUDIT_FOLD_WINDOW_MS = 60 * 60 * 1000;
  */
 export const AUDIT_ROWS_PER_HOUR = 100;
 
-/** Repeated sign-in failures, which anyone can cause, fold into one row per run. */
-const FAILURES = ["login_failed", "login_throttled"] as const satisfies AuditEventType[];
+/** Repeated sign-in failures (wrong passwords, wrong second-factor codes) fold into one row per run. */
+const FAILURES = [
+  "login_failed",
+  "login_throttled",
+  "mfa_failed",
+] as const satisfies AuditEventType[];
 
 /** Routine refreshes fold into one row per session and hour. */
 const ROUTINE = ["refresh"] as const satisfies AuditEventType[];

@@ -25,6 +25,13 @@ export const AUTH_CODES = [
   "LINK_INVALID",
   "LINK_EXPIRED",
   "EMAIL_NOT_VERIFIED",
+  "MFA_REQUIRED",
+  "MFA_CODE_INVALID",
+  "MFA_TOKEN_INVALID",
+  "MFA_ALREADY_ENABLED",
+  "MFA_NOT_ENABLED",
+  "STEP_UP_REQUIRED",
+  "MFA_ENROLLMENT_REQUIRED",
 ] as const;
 
 export type AuthCode = (typeof AUTH_CODES)[number];
@@ -52,6 +59,13 @@ export const AUTH_CODE_TRPC_CODE = {
   LINK_INVALID: "BAD_REQUEST",
   LINK_EXPIRED: "BAD_REQUEST",
   EMAIL_NOT_VERIFIED: "FORBIDDEN",
+  MFA_REQUIRED: "UNAUTHORIZED",
+  MFA_CODE_INVALID: "UNAUTHORIZED",
+  MFA_TOKEN_INVALID: "UNAUTHORIZED",
+  MFA_ALREADY_ENABLED: "CONFLICT",
+  MFA_NOT_ENABLED: "BAD_REQUEST",
+  STEP_UP_REQUIRED: "FORBIDDEN",
+  MFA_ENROLLMENT_REQUIRED: "FORBIDDEN",
 } as const satisfies Record<AuthCode, string>;
 
 /** The one message each code carries: the same failure always gives the same body. */
@@ -78,6 +92,13 @@ export const AUTH_CODE_MESSAGE: Record<AuthCode, string> = {
     "This link is not valid: it was already used, replaced by a newer one, or mistyped.",
   LINK_EXPIRED: "This link has expired.",
   EMAIL_NOT_VERIFIED: "Confirm your email address first: we have sent you a link.",
+  MFA_REQUIRED: "Enter the code from your authenticator app to finish signing in.",
+  MFA_CODE_INVALID: "That code is not valid.",
+  MFA_TOKEN_INVALID: "This sign-in has expired. Sign in again.",
+  MFA_ALREADY_ENABLED: "Two-factor authentication is already on.",
+  MFA_NOT_ENABLED: "Two-factor authentication is not on.",
+  STEP_UP_REQUIRED: "Sign in again with your second factor to do this.",
+  MFA_ENROLLMENT_REQUIRED: "Turn on two-factor authentication, then sign in again with it.",
 };
 
 export function isAuthCode(value: unknown): value is AuthCode {

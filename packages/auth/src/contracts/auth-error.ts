@@ -11,6 +11,9 @@ export interface AuthErrorDetails {
    * who read it in that mailbox.
    */
   email?: string;
+  /** For MFA_REQUIRED: the single-use ticket `auth.verifyMfa` takes, and the second factors it accepts. */
+  mfaToken?: string;
+  methods?: string[];
 }
 
 /**

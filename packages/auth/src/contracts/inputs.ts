@@ -140,3 +140,40 @@ export const signInWithLinkInput = z.object({
   transport: transportSchema.optional(),
 });
 export type SignInWithLinkInput = z.infer<typeof signInWithLinkInput>;
+
+/** A code from an authenticator app: six digits (spaces as some apps show them are forgiven). */
+export const totpCodeSchema = z
+  .string()
+  .trim()
+  .transform((code) => code.replace(/\s/g, ""))
+  .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code from your app."));
+
+/** A recovery code as printed (`xxxx-xxxx-xxxx`), case and dashes forgiven. */
+export const recoveryCodeSchema = z.string().trim().min(8).max(32);
+
+export const currentPasswordInput = z.object({ currentPassword: passwordFieldSchema });
+export type CurrentPasswordInput = z.infer<typeof currentPasswordInput>;
+
+export const totpCodeInput = z.object({ code: totpCodeSchema });
+export type TotpCodeInput = z.infer<typeof totpCodeInput>;
+
+/** `mfa.totp.disable` and `mfa.recoveryCodes.regenerate`: the password and a current code. */
+export const passwordAndCodeInput = z.object({
+  currentPassword: passwordFieldSchema,
+  code: totpCodeSchema,
+});
+export type PasswordAndCodeInput = z.infer<typeof passwordAndCodeInput>;
+
+/** The second step of a sign-in: the `mfaToken` of MFA_REQUIRED and one second factor. */
+export const verifyMfaInput = z
+  .object({
+    mfaToken: z.string().min(22).max(128),
+    code: totpCodeSchema.optional(),
+    recoveryCode: recoveryCodeSchema.optional(),
+    transport: transportSchema.optional(),
+    deviceToken: z.string().max(256).optional(),
+  })
+  .refine((input) => (input.code === undefined) !== (input.recoveryCode === undefined), {
+    message: "Send either a code or a recovery code.",
+  });
+export type VerifyMfaInput = z.infer<typeof verifyMfaInput>;

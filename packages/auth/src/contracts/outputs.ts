@@ -65,6 +65,13 @@ export const AUDIT_EVENT_TYPES = [
   "email_sent",
   "email_failed",
   "email_link_expired",
+  // Second factors.
+  "totp_added",
+  "totp_enabled",
+  "totp_disabled",
+  "recovery_codes_regenerated",
+  "recovery_code_used",
+  "mfa_failed",
 ] as const;
 export const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
@@ -99,3 +106,19 @@ export type Ok = z.infer<typeof okSchema>;
 /** What `auth.logoutAll` answers: how many sessions it ended. */
 export const logoutAllResultSchema = z.object({ revoked: z.number().int().min(0) });
 export type LogoutAllResult = z.infer<typeof logoutAllResultSchema>;
+
+/** What `mfa.status` answers: the caller's second factors. */
+export const mfaStatusSchema = z.object({
+  totp: z.boolean(),
+  passkeys: z.number().int().min(0),
+  recoveryCodesLeft: z.number().int().min(0),
+});
+export type MfaStatus = z.infer<typeof mfaStatusSchema>;
+
+/** What `mfa.totp.begin` answers, shown once: the secret as text and as the URI a QR code carries. */
+export const totpEnrolmentSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
+export type TotpEnrolment = z.infer<typeof totpEnrolmentSchema>;
+
+/** A fresh set of recovery codes, shown once. */
+export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
+export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;

@@ -3,12 +3,16 @@ import { verifyCurrentPassword } from "../accounts/password-check.ts";
 import type { AuthDeps } from "../auth-deps.ts";
 import { AuthError } from "../contracts/auth-error.ts";
 import type { ChangeEmailInput } from "../contracts/inputs.ts";
+import { requireSecondFactorIfEnrolled } from "../mfa/mfa-challenge.ts";
 import { assertAcceptablePassword } from "../passwords/password-policy.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";
 import { dpopThumbprint, startSession } from "../sessions/start-session.ts";
 import type { UserRecord } from "../storage.ts";
 import { mailMessages } from "./mail-messages.ts";
+
+/** RFC 8176 registers no method for a link mailed to the account's address; this one names it. */
+const LINK_AMR = "email";
 
 /**
  * The flows that go through the user's mailbox: verifying the address,
@@ -154,12 +158,19 @@ export class EmailFlows {
     if (user.disabledAt !== null) throw new AuthError("ACCOUNT_DISABLED");
     const now = clock.now();
     await storage.users.markEmailVerified(user.id, user.email, now);
+    // The mailbox is one factor: an account with a second factor still needs it.
+    await requireSecondFactorIfEnrolled(this.deps, user, [LINK_AMR]);
     const deviceId = devices.deviceOf(deviceToken, user.id);
     return startSession(
       this.deps,
       { ...user, emailVerifiedAt: user.emailVerifiedAt ?? now },
       meta,
-      { event: "sign_in_link_used", dpopJkt, deviceToken: deviceId ? deviceToken : undefined },
+      {
+        event: "sign_in_link_used",
+        dpopJkt,
+        amr: [LINK_AMR],
+        deviceToken: deviceId ? deviceToken : undefined,
+      },
     );
   }
 

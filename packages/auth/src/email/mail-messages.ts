@@ -127,6 +127,41 @@ export const mailMessages = {
     ]),
 };
 
+/** What changed about an account's second factors, for the notice mailed to its owner. */
+export type SecondFactorChangeNotice =
+  | { kind: "totp_enabled" }
+  | { kind: "totp_disabled" }
+  | { kind: "recovery_codes_regenerated" }
+  | { kind: "recovery_code_used"; left: number };
+
+/** The notice of a second-factor change: no link, only what happened and what to do if it was not you. */
+export function secondFactorNotice(to: string, change: SecondFactorChangeNotice): MailMessage {
+  const notYou =
+    "If this was not you, reset your password now and turn two-factor authentication back on.";
+  switch (change.kind) {
+    case "totp_enabled":
+      return noticeMail(to, "Two-factor authentication is on", [
+        "Signing in to your account now also asks for a code from your authenticator app.",
+        "Keep your recovery codes somewhere safe: each lets you in once if you lose your phone.",
+      ]);
+    case "totp_disabled":
+      return noticeMail(to, "Two-factor authentication was turned off", [
+        "Signing in to your account no longer asks for a code, and every other device was signed out.",
+        notYou,
+      ]);
+    case "recovery_codes_regenerated":
+      return noticeMail(to, "New recovery codes", [
+        "New recovery codes were made for your account; the old ones no longer work.",
+        notYou,
+      ]);
+    case "recovery_code_used":
+      return noticeMail(to, "A recovery code was used", [
+        `Someone signed in to your account with a recovery code. ${change.left === 1 ? "1 code is" : `${change.left} codes are`} left.`,
+        notYou,
+      ]);
+  }
+}
+
 function page(body: string): string {
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:16px;line-height:1.5;color:#111">${body}</body></html>`;
 }

@@ -113,7 +113,7 @@ async function issuePair(
   const user = await deps.storage.users.findById(userId);
   if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
   const access = await deps.accessTokens.issue(
-    { userId, sessionId, role: user.role },
+    { userId, sessionId, role: user.role, amr: session.amr },
     session.absoluteExpiresAt,
   );
   await deps.audit.record("refresh", { userId, sessionId }, meta);

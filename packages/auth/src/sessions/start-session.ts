@@ -23,6 +23,8 @@ export async function startSession(
   meta: RequestMeta,
   how: {
     event: "register" | "login_succeeded" | "sign_in_link_used";
+    /** How the user proved who they are (RFC 8176 `amr`), carried by every access token of the session. */
+    amr: string[];
     /** The key the session's refresh tokens are bound to (`dpopThumbprint`, checked first). */
     dpopJkt: string | null;
     /** The client's device token when it is valid for this account: kept, not replaced. */
@@ -56,6 +58,7 @@ export async function startSession(
       rotatedAt: null,
       parentSeal: null,
       rotatedBy: null,
+      amr: how.amr,
     },
     { credentialVersion: user.credentialVersion },
     { type: event, at: now, ...subject, ip: meta.ip, userAgent: meta.userAgent },
@@ -64,7 +67,10 @@ export async function startSession(
     const current = await deps.storage.users.findById(user.id);
     throw new AuthError(current?.disabledAt == null ? "INVALID_CREDENTIALS" : "ACCOUNT_DISABLED");
   }
-  const access = await deps.accessTokens.issue({ ...subject, role: user.role }, absoluteExpiresAt);
+  const access = await deps.accessTokens.issue(
+    { ...subject, role: user.role, amr: how.amr },
+    absoluteExpiresAt,
+  );
   return {
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt,

@@ -14,6 +14,8 @@ export interface AccessClaims {
   userId: string;
   sessionId: string;
   role: Role;
+  /** How the session was signed in (RFC 8176), e.g. `["pwd", "otp", "mfa"]`. */
+  amr: string[];
   /** Epoch seconds. */
   expiresAt: number;
 }
@@ -42,7 +44,7 @@ export class AccessTokens {
   }
 
   async issue(
-    subject: { userId: string; sessionId: string; role: Role },
+    subject: { userId: string; sessionId: string; role: Role; amr: string[] },
     notAfterMs: number,
   ): Promise<{ token: string; expiresAt: number }> {
     const issuedAt = toEpochSeconds(this.clock.now());
@@ -52,7 +54,11 @@ export class AccessTokens {
       ACCESS_TOKEN,
       this.keys.current(),
       this.config,
-      { userId: subject.userId, sessionId: subject.sessionId, extraClaims: { role: subject.role } },
+      {
+        userId: subject.userId,
+        sessionId: subject.sessionId,
+        extraClaims: { role: subject.role, amr: subject.amr },
+      },
       this.ids.id(),
       issuedAt,
       expiresAt,
@@ -82,6 +88,7 @@ export class AccessTokens {
       userId: claims.sub,
       sessionId: claims.sid,
       role: claims.role,
+      amr: claims.amr,
       expiresAt: claims.exp,
     };
     // jose accepts `exp` up to the tolerance; the cache must not accept longer.

@@ -8,7 +8,7 @@ export interface TokenSubject {
   userId: string;
   sessionId: string;
   /** Extra non-secret claims, such as `role`. No personal data: the payload is readable by anyone. */
-  extraClaims?: Record<string, string>;
+  extraClaims?: Record<string, string | string[]>;
 }
 
 /** Signs a token of the given kind with the ring's current key. Times in epoch seconds. */

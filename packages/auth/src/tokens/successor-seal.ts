@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { hkdfSync } from "node:crypto";
+import { openAesGcm, sealAesGcm } from "../crypto/aes-gcm.ts";
 
 const INFO = "sesame/refresh-successor/v2";
 
@@ -14,30 +15,12 @@ export class SuccessorSeal {
   constructor(private readonly serverSecret: Uint8Array) {}
 
   seal(parentToken: string, successorToken: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.keyFor(parentToken), iv);
-    const sealed = Buffer.concat([cipher.update(successorToken, "utf8"), cipher.final()]);
-    return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64url");
+    return sealAesGcm(this.keyFor(parentToken), successorToken);
   }
 
   /** Opens what `seal` sealed; undefined if it was not sealed for this parent under this secret. */
   open(parentToken: string, sealed: string): string | undefined {
-    const bytes = Buffer.from(sealed, "base64url");
-    if (bytes.length < 12 + 16) return undefined;
-    try {
-      const decipher = createDecipheriv(
-        "aes-256-gcm",
-        this.keyFor(parentToken),
-        bytes.subarray(0, 12),
-      );
-      decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-      return Buffer.concat([
-        decipher.update(bytes.subarray(12, bytes.length - 16)),
-        decipher.final(),
-      ]).toString("utf8");
-    } catch {
-      return undefined;
-    }
+    return openAesGcm(this.keyFor(parentToken), sealed);
   }
 
   private keyFor(parentToken: string): Buffer {

@@ -8,6 +8,8 @@ import { type VerifiedClaims, verifyToken } from "./verify-token.ts";
 /** The claims of a verified access token: every Sesame claim and the bearer's role. */
 export interface VerifiedAccessClaims extends VerifiedClaims {
   role: Role;
+  /** RFC 8176 methods; empty for a token that names none (issued before Sesame set them). */
+  amr: string[];
 }
 
 /**
@@ -31,5 +33,9 @@ export async function verifyAccessToken(
   }
   const role = roleSchema.safeParse(result.claims.role);
   if (!role.success) throw new AuthError("TOKEN_INVALID");
-  return { ...result.claims, role: role.data };
+  const amr = result.claims.amr ?? [];
+  if (!Array.isArray(amr) || !amr.every((method) => typeof method === "string")) {
+    throw new AuthError("TOKEN_INVALID");
+  }
+  return { ...result.claims, role: role.data, amr };
 }

@@ -22,6 +22,7 @@ function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
     rotatedAt: NOW - 2_000,
     parentSeal: "seal",
     rotatedBy: "me",
+    amr: ["pwd"],
     ...overrides,
   };
 }

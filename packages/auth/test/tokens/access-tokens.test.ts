@@ -4,7 +4,7 @@ import { AccessTokens } from "../../src/tokens/access-tokens.ts";
 import { codeOf } from "../support/code-of.ts";
 import { TEST_CONFIG, testKeyRing } from "../support/keys.ts";
 
-const subject = { userId: "user-1", sessionId: "session-1", role: "user" as const };
+const subject = { userId: "user-1", sessionId: "session-1", role: "user" as const, amr: ["pwd"] };
 
 async function setup() {
   const clock = new ManualClock(Date.UTC(2026, 5, 1));
@@ -25,6 +25,7 @@ describe("access tokens", () => {
     expect(header).toMatchObject({ alg: "EdDSA", typ: "at+jwt" });
     expect(Object.keys(header).sort()).toEqual(["alg", "kid", "typ"]);
     expect(Object.keys(payload).sort()).toEqual([
+      "amr",
       "aud",
       "exp",
       "iat",
@@ -35,6 +36,7 @@ describe("access tokens", () => {
       "sub",
     ]);
     expect(expiresAt - payload.iat).toBe(600);
+    expect(payload.amr).toEqual(["pwd"]);
     await expect(tokens.verify(token)).resolves.toEqual({ ...subject, expiresAt });
   });
 

@@ -6,6 +6,8 @@ import { PgAuditStore } from "./stores/pg-audit-store.ts";
 import { PgDpopProofStore } from "./stores/pg-dpop-proof-store.ts";
 import { PgEmailTokenStore } from "./stores/pg-email-token-store.ts";
 import { PgKeyRingStore } from "./stores/pg-key-ring-store.ts";
+import { PgMfaTicketStore } from "./stores/pg-mfa-ticket-store.ts";
+import { PgSecondFactorStore } from "./stores/pg-second-factor-store.ts";
 import { PgSessionRevocations } from "./stores/pg-session-revocations.ts";
 import { PgSessionStore } from "./stores/pg-session-store.ts";
 import { PgThrottleStore } from "./stores/pg-throttle-store.ts";
@@ -48,6 +50,8 @@ export async function openPostgresStorage(
     audit: guardedStore(new PgAuditStore(db, sql)),
     dpopProofs: guardedStore(new PgDpopProofStore(sql)),
     emailTokens: guardedStore(new PgEmailTokenStore(sql)),
+    secondFactors: guardedStore(new PgSecondFactorStore(sql, revocations)),
+    mfaTickets: guardedStore(new PgMfaTicketStore(sql)),
     revocations: guardedStore(feed),
     keyRing: guardedStore(new PgKeyRingStore(sql)),
     dialect: "postgresql",

@@ -65,6 +65,14 @@ export const sessions = sqliteTable(
     rotatedAt: integer("rotated_at"),
     /** Who rotated the parent (a hash of its user agent and network): only that client gets the grace answer. */
     rotatedBy: text("rotated_by"),
+    /**
+     * How the session was signed in: its RFC 8176 `amr` values as a JSON
+     * array (`["pwd"]`, `["pwd","otp","mfa"]`), carried by every access token
+     * of the session. Set by the insert and never moved (a rotation leaves it
+     * alone, and it is not indexed). Sessions opened before second factors
+     * existed were all opened with a password or a link: they get `["pwd"]`.
+     */
+    amr: text("amr").notNull().default('["pwd"]'),
   },
   // Only the immutable user id is indexed: a rotation changes no indexed
   // column, so PostgreSQL can write it as a heap-only (HOT) update, in place,
@@ -176,4 +184,68 @@ export const emailTokens = sqliteTable(
     // The purge of expired links.
     index("email_tokens_expires_at_idx").on(table.expiresAt),
   ],
+);
+
+/**
+ * An account's TOTP factor (RFC 6238): at most one, so keyed by the user.
+ * The secret is sealed by the auth core before it gets here, so a copy of
+ * the database yields no codes. Unconfirmed until one valid code confirms
+ * it; a new enrolment replaces an unconfirmed factor, never a confirmed one.
+ */
+export const totpFactors = sqliteTable("totp_factors", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  sealedSecret: text("sealed_secret").notNull(),
+  createdAt: integer("created_at").notNull(),
+  /** When a valid code confirmed it; null while it is not yet asked for at sign-in. */
+  confirmedAt: integer("confirmed_at"),
+  /**
+   * The newest time step a code was accepted for: the guarded update that
+   * accepts a code moves it only forward, so a code passes once (RFC 6238
+   * §5.2), whichever process sees it first.
+   */
+  lastUsedStep: integer("last_used_step"),
+});
+
+/**
+ * An account's recovery codes, as the SHA-256 of each (codes are random, so
+ * the hash alone is a key). A code is spent by deleting its row: of
+ * simultaneous uses, one deletes it. A new set replaces the old one whole.
+ */
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  // A use counts the user's codes left; a new set deletes the old one.
+  (table) => [index("recovery_codes_user_id_idx").on(table.userId)],
+);
+
+/**
+ * A sign-in whose password was right and whose second factor is still to
+ * come, as the SHA-256 of its ticket: single use (spent by deleting the
+ * row) and short-lived. It remembers what the password proved, so the
+ * second step opens a session only for that credential.
+ */
+export const mfaTickets = sqliteTable(
+  "mfa_tickets",
+  {
+    ticketHash: text("ticket_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The credential version the password was checked against: a change since voids the ticket. */
+    credentialVersion: integer("credential_version").notNull(),
+    /** How the first factor was proved: RFC 8176 `amr` values as a JSON array (`["pwd"]`). */
+    amr: text("amr").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  // The purge of expired tickets.
+  (table) => [index("mfa_tickets_expires_at_idx").on(table.expiresAt)],
 );

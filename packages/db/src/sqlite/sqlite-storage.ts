@@ -5,6 +5,8 @@ import { openDatabase, type SqliteDatabase } from "./open-database.ts";
 import { SqliteAuditStore } from "./stores/audit-store.ts";
 import { SqliteDpopProofStore } from "./stores/dpop-proof-store.ts";
 import { SqliteEmailTokenStore } from "./stores/email-token-store.ts";
+import { SqliteMfaTicketStore } from "./stores/mfa-ticket-store.ts";
+import { SqliteSecondFactorStore } from "./stores/second-factor-store.ts";
 import { SessionRevocations } from "./stores/session-revocations.ts";
 import { SqliteSessionStore } from "./stores/session-store.ts";
 import { SqliteRevocationFeed } from "./stores/sqlite-revocation-feed.ts";
@@ -30,6 +32,8 @@ export function sqliteStorage(sqlite: SqliteDatabase): SqliteStorage {
     audit: new SqliteAuditStore(db, writes),
     dpopProofs: new SqliteDpopProofStore(db, writes),
     emailTokens: new SqliteEmailTokenStore(db, writes),
+    secondFactors: new SqliteSecondFactorStore(db, writes, revocations),
+    mfaTickets: new SqliteMfaTicketStore(db, writes),
     revocations: new SqliteRevocationFeed(db, sqlite, revocations),
     dialect: "sqlite",
     close: async () => {

@@ -61,10 +61,11 @@ export class PgSessionStore implements SessionStore {
       await tx`
         INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at,
           absolute_expires_at, revoked_at, revoke_reason, user_agent, ip, dpop_jkt, refresh_hash,
-          parent_hash, rotated_at, rotated_by)
+          parent_hash, rotated_at, rotated_by, amr)
         VALUES (${s.id}, ${s.userId}, ${s.createdAt}, ${s.lastUsedAt}, ${s.idleExpiresAt},
           ${s.absoluteExpiresAt}, ${s.revokedAt}, ${s.revokeReason}, ${s.userAgent}, ${s.ip},
-          ${s.dpopJkt}, ${s.refreshHash}, ${s.parentHash}, ${s.rotatedAt}, ${s.rotatedBy})`;
+          ${s.dpopJkt}, ${s.refreshHash}, ${s.parentHash}, ${s.rotatedAt}, ${s.rotatedBy},
+          ${JSON.stringify(s.amr)})`;
       if (s.parentSeal !== null && s.rotatedAt !== null) {
         await tx`
           INSERT INTO session_seals (session_id, sealed_at, seal)
@@ -159,4 +160,5 @@ const toSessionRecord = (row: {
   ...row.session,
   revokeReason: row.session.revokeReason as RevokeReason | null,
   parentSeal: row.parentSeal,
+  amr: JSON.parse(row.session.amr) as string[],
 });

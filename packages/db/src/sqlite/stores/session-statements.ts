@@ -71,6 +71,7 @@ export function prepareSessionStatements(db: Db) {
         parentHash: p("parentHash"),
         rotatedAt: p("rotatedAt"),
         rotatedBy: p("rotatedBy"),
+        amr: p("amr"),
       })
       .prepare(),
   };
@@ -93,4 +94,5 @@ export const toSessionRecord = (row: {
   ...row.session,
   revokeReason: row.session.revokeReason as RevokeReason | null,
   parentSeal: row.parentSeal,
+  amr: JSON.parse(row.session.amr) as string[],
 });

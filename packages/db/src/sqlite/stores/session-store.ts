@@ -41,7 +41,7 @@ export class SqliteSessionStore implements SessionStore {
       if (!user || user.disabledAt !== null || user.credentialVersion !== guard.credentialVersion) {
         return "credential_changed";
       }
-      this.q.insertSession.run({ ...session });
+      this.q.insertSession.run({ ...session, amr: JSON.stringify(session.amr) });
       if (session.parentSeal !== null && session.rotatedAt !== null) {
         const seal = {
           sessionId: session.id,
