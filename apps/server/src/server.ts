@@ -154,6 +154,12 @@ async function serve(
       },
       requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
       requireMfaForRoles: env.REQUIRE_MFA_FOR_ROLES,
+      // The relying party from configuration only: PUBLIC_URL's host, its origin and ALLOWED_ORIGINS.
+      webauthn: {
+        rpId: new URL(issuer).hostname,
+        rpName: new URL(issuer).hostname,
+        origins: [new URL(issuer).origin, ...env.ALLOWED_ORIGINS.map((o) => new URL(o).origin)],
+      },
       emailLinks: {
         verifyEmailTtl: env.EMAIL_VERIFICATION_TTL,
         resetPasswordTtl: env.PASSWORD_RESET_TTL,

@@ -26,6 +26,13 @@ export interface AuthConfig {
    * (`mfa` in `amr`) they reach only the enrolment procedures.
    */
   requireMfaForRoles: readonly Role[];
+  /**
+   * The WebAuthn relying party, from configuration only (never from a
+   * request): its id (a host, by default the issuer's), the name shown by
+   * authenticators, and the origins a ceremony may come from (by default the
+   * issuer's).
+   */
+  webauthn?: { rpId: string; rpName: string; origins: string[] };
   throttle: ThrottleConfig;
 }
 

@@ -19,6 +19,7 @@ import type { KeyRingSource } from "./keys/key-ring-source.ts";
 import { MfaTickets } from "./mfa/mfa-tickets.ts";
 import { SecondFactors } from "./mfa/second-factors.ts";
 import { TotpSecretBox } from "./mfa/totp-secret-box.ts";
+import { Passkeys } from "./passkeys/passkeys.ts";
 import { PasswordHasher } from "./passwords/password-hasher.ts";
 import type { RequestMeta } from "./request-meta.ts";
 import type { IssuedTokens } from "./sessions/issued-tokens.ts";
@@ -73,6 +74,8 @@ export class AuthService {
   readonly email: EmailFlows;
   /** TOTP, recovery codes and the second step of a sign-in. */
   readonly mfa: SecondFactors;
+  /** Passkeys (WebAuthn): registration, the list, removal and sign-in. */
+  readonly passkeys: Passkeys;
   /** Per-IP budgets the HTTP layer spends before sign-in/sign-up and refresh, shared by every process. */
   readonly requestBudgets: { signIn: RequestBudget; refresh: RequestBudget };
 
@@ -87,6 +90,7 @@ export class AuthService {
     this.sessions = new SessionControl(deps);
     this.email = new EmailFlows(deps);
     this.mfa = new SecondFactors(deps);
+    this.passkeys = new Passkeys(deps);
     const { storage, clock, config } = deps;
     const t = config.throttle;
     this.requestBudgets = {
@@ -147,6 +151,7 @@ export class AuthService {
     counters: number;
     emailTokens: number;
     mfaTickets: number;
+    webauthnChallenges: number;
   }> {
     const { config, clock, storage } = this.deps;
     const now = clock.now();
@@ -165,6 +170,7 @@ export class AuthService {
       // A day past its expiry, a link is no longer worth a LINK_EXPIRED over a LINK_INVALID.
       emailTokens: await storage.emailTokens.purgeExpiredBefore(now - 24 * 60 * 60 * 1000),
       mfaTickets: await storage.mfaTickets.purgeExpiredBefore(now),
+      webauthnChallenges: await storage.webauthnChallenges.purgeExpiredBefore(now),
     };
   }
 

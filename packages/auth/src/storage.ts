@@ -14,6 +14,8 @@ export interface AuthStorage {
   emailTokens: EmailTokenStore;
   secondFactors: SecondFactorStore;
   mfaTickets: MfaTicketStore;
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
   revocations: RevocationFeed;
   /**
    * The signing-key ring shared by every node, where the backend keeps it
@@ -430,6 +432,72 @@ export interface MfaTicketStore {
   /** Deletes the ticket; true only for the one call that did (of simultaneous uses exactly one). */
   consume(ticketHash: string): Promise<boolean>;
   /** Deletes tickets that expired before `before`; answers how many. */
+  purgeExpiredBefore(before: number): Promise<number>;
+}
+
+/** A registered passkey (WebAuthn credential) of an account. */
+export interface PasskeyRecord {
+  /** The credential id, base64url: unique across accounts. */
+  id: string;
+  userId: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  /** The authenticator's signature counter as last seen (0 for authenticators that keep none). */
+  counter: number;
+  /** How the browser can reach the authenticator (`internal`, `usb`, `hybrid`…). */
+  transports: string[];
+  /** `multiDevice`: a synced passkey; `singleDevice`: bound to one authenticator. */
+  deviceType: "singleDevice" | "multiDevice";
+  backedUp: boolean;
+  /** The owner's name for it. */
+  name: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A passkey's use, applied only if its counter moves forward. */
+export interface PasskeyUse {
+  id: string;
+  counter: number;
+  backedUp: boolean;
+  now: number;
+}
+
+/**
+ * Passkeys, shared by every process. What a ceremony proves is decided by
+ * the core (passkeys/*); the store guarantees each call is one atomic step.
+ */
+export interface PasskeyStore {
+  /** Inserts the passkey with its audit event in one atomic unit; `"exists"` (writing nothing) for a known credential id. */
+  create(passkey: PasskeyRecord, audit: AuditRecord): Promise<"created" | "exists">;
+  findById(id: string): Promise<PasskeyRecord | undefined>;
+  /** The user's passkeys, oldest first. */
+  listForUser(userId: string): Promise<PasskeyRecord[]>;
+  /**
+   * Guarded update: records the use (counter, backup state, last used) only
+   * if `counter` is greater than the stored one, or both are 0 (an
+   * authenticator without a counter). Answers whether it did.
+   */
+  recordUse(use: PasskeyUse): Promise<boolean>;
+  /** Deletes the user's passkey with its audit event in one atomic unit; false if the user has no such passkey. */
+  remove(userId: string, id: string, audit: AuditRecord): Promise<boolean>;
+}
+
+/** A WebAuthn challenge issued by the server, kept until it is used or expires. */
+export interface WebAuthnChallengeRecord {
+  /** The challenge itself, base64url (random, not secret): also its key. */
+  challenge: string;
+  purpose: "registration" | "authentication";
+  /** For a registration: the account adding the passkey. Null for a sign-in (the passkey names its account). */
+  userId: string | null;
+  expiresAt: number;
+}
+
+export interface WebAuthnChallengeStore {
+  issue(challenge: WebAuthnChallengeRecord): Promise<void>;
+  /** Deletes the challenge and answers it: of simultaneous uses of one challenge, exactly one gets it. */
+  consume(challenge: string): Promise<WebAuthnChallengeRecord | undefined>;
+  /** Deletes challenges that expired before `before`; answers how many. */
   purgeExpiredBefore(before: number): Promise<number>;
 }
 

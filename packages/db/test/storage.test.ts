@@ -228,6 +228,7 @@ describe("the SQLite database", () => {
       "dpop_proofs",
       "email_tokens",
       "mfa_tickets",
+      "passkeys",
       "recovery_codes",
       "session_revocations",
       "session_seals",
@@ -235,6 +236,7 @@ describe("the SQLite database", () => {
       "throttle_counters",
       "totp_factors",
       "users",
+      "webauthn_challenges",
     ]);
   });
 
@@ -265,6 +267,7 @@ describe("the PostgreSQL database", () => {
       "public.email_tokens",
       "public.key_ring",
       "public.mfa_tickets",
+      "public.passkeys",
       "public.recovery_codes",
       "public.session_revocations",
       "public.session_seals",
@@ -272,6 +275,7 @@ describe("the PostgreSQL database", () => {
       "public.throttle_counters",
       "public.totp_factors",
       "public.users",
+      "public.webauthn_challenges",
     ]);
   });
 

@@ -2,6 +2,7 @@ import { router } from "../trpc/trpc.ts";
 import { auditRouter } from "./audit-router.ts";
 import { authRouter } from "./auth-router.ts";
 import { mfaRouter } from "./mfa-router.ts";
+import { passkeyRouter } from "./passkey-router.ts";
 import { sessionRouter } from "./session-router.ts";
 import { userRouter } from "./user-router.ts";
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   session: sessionRouter,
   audit: auditRouter,
   mfa: mfaRouter,
+  passkey: passkeyRouter,
 });
 
 /** The API's type, the only thing clients import from the server. */

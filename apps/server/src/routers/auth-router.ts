@@ -4,11 +4,13 @@ import {
   authResultSchema,
   emailAddressInput,
   emailLinkInput,
+  finishPasskeyLoginInput,
   type IssuedTokens,
   loginInput,
   logoutAllResultSchema,
   logoutInput,
   okSchema,
+  passkeyLoginStartSchema,
   refreshInput,
   registerInput,
   resetPasswordInput,
@@ -133,6 +135,32 @@ export const authRouter = router({
           : input.deviceToken;
       return signIn(ctx, transport, () =>
         ctx.auth.mfa.verify(input, withDpop(ctx, "auth.verifyMfa"), deviceToken),
+      );
+    }),
+
+  /** A passkey sign-in's challenge (5 minutes, single use) and options: no email needed (discoverable credentials). */
+  beginPasskeyLogin: publicProcedure.output(passkeyLoginStartSchema).mutation(async ({ ctx }) => {
+    await assertWithinIpBudget(ctx, ctx.auth.requestBudgets.signIn);
+    return ctx.auth.passkeys.beginLogin();
+  }),
+
+  /** A sign-in like `auth.login`, with a passkey's signature for a password; it satisfies MFA. */
+  finishPasskeyLogin: publicProcedure
+    .input(finishPasskeyLoginInput)
+    .output(authResultSchema)
+    .mutation(({ ctx, input }) => {
+      const transport = input.transport ?? "cookie";
+      const deviceToken =
+        transport === "cookie"
+          ? ctx.deviceCookie.read(ctx.req.headers.get("cookie"))
+          : input.deviceToken;
+      return signIn(ctx, transport, () =>
+        ctx.auth.passkeys.finishLogin(
+          input.challengeId,
+          input.response,
+          withDpop(ctx, "auth.finishPasskeyLogin"),
+          deviceToken,
+        ),
       );
     }),
 

@@ -49,6 +49,9 @@ describe("describeActivity", () => {
       recovery_codes_regenerated: "New recovery codes made",
       recovery_code_used: "Recovery code used to log in",
       mfa_failed: "Wrong code entered",
+      passkey_added: "Passkey added",
+      passkey_removed: "Passkey removed",
+      passkey_counter_regressed: "A copied passkey was refused",
     });
     // No two kinds of event read the same.
     expect(new Set(Object.values(titles)).size).toBe(AUDIT_EVENT_TYPES.length);
@@ -138,9 +141,9 @@ describe("describeActivity", () => {
   });
 
   it("still says something for an event type this app does not know yet", () => {
-    expect(describeActivity("passkey_added")).toEqual({ title: "Security event", tone: "routine" });
+    expect(describeActivity("identity_linked")).toEqual({ title: "Security event", tone: "routine" });
     expect(describeActivity("toString").title).toBe("Security event");
-    expect(describeActivity("passkey_added", undefined, 3).title).toBe("3 security events");
+    expect(describeActivity("identity_linked", undefined, 3).title).toBe("3 security events");
   });
 
   it("says how many events a folded row stands for, keeping its detail and tone", () => {

@@ -134,6 +134,21 @@ const DESCRIPTIONS: Record<AuditEventType, ActivityDescription> = {
       "The password was right but the authenticator code was not. Not you? Change your password.",
     tone: "notice",
   },
+  passkey_added: {
+    title: "Passkey added",
+    detail: "It can now sign you in without a password.",
+    tone: "routine",
+  },
+  passkey_removed: {
+    title: "Passkey removed",
+    tone: "routine",
+  },
+  passkey_counter_regressed: {
+    title: "A copied passkey was refused",
+    detail:
+      "A passkey answered as an older copy of itself would. If you did not just restore a device, remove that passkey.",
+    tone: "alarm",
+  },
 };
 
 const isKnownType = (type: string): type is AuditEventType => Object.hasOwn(DESCRIPTIONS, type);

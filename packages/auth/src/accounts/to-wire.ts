@@ -1,5 +1,5 @@
-import type { Session, User } from "../contracts/outputs.ts";
-import type { SessionRecord, UserRecord } from "../storage.ts";
+import type { Passkey, Session, User } from "../contracts/outputs.ts";
+import type { PasskeyRecord, SessionRecord, UserRecord } from "../storage.ts";
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -25,5 +25,17 @@ export function toSession(record: SessionRecord, currentSessionId: string | unde
     userAgent: record.userAgent,
     ip: record.ip,
     current: record.id === currentSessionId,
+  };
+}
+
+/** A passkey as its owner sees it: never its key or counter. */
+export function toPasskey(record: PasskeyRecord): Passkey {
+  return {
+    id: record.id,
+    name: record.name,
+    createdAt: iso(record.createdAt),
+    lastUsedAt: record.lastUsedAt === null ? null : iso(record.lastUsedAt),
+    deviceType: record.deviceType,
+    backedUp: record.backedUp,
   };
 }

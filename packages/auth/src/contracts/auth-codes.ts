@@ -32,6 +32,8 @@ export const AUTH_CODES = [
   "MFA_NOT_ENABLED",
   "STEP_UP_REQUIRED",
   "MFA_ENROLLMENT_REQUIRED",
+  "PASSKEY_INVALID",
+  "PASSKEY_NOT_FOUND",
 ] as const;
 
 export type AuthCode = (typeof AUTH_CODES)[number];
@@ -66,6 +68,8 @@ export const AUTH_CODE_TRPC_CODE = {
   MFA_NOT_ENABLED: "BAD_REQUEST",
   STEP_UP_REQUIRED: "FORBIDDEN",
   MFA_ENROLLMENT_REQUIRED: "FORBIDDEN",
+  PASSKEY_INVALID: "BAD_REQUEST",
+  PASSKEY_NOT_FOUND: "NOT_FOUND",
 } as const satisfies Record<AuthCode, string>;
 
 /** The one message each code carries: the same failure always gives the same body. */
@@ -99,6 +103,8 @@ export const AUTH_CODE_MESSAGE: Record<AuthCode, string> = {
   MFA_NOT_ENABLED: "Two-factor authentication is not on.",
   STEP_UP_REQUIRED: "Sign in again with your second factor to do this.",
   MFA_ENROLLMENT_REQUIRED: "Turn on two-factor authentication, then sign in again with it.",
+  PASSKEY_INVALID: "The passkey could not be verified.",
+  PASSKEY_NOT_FOUND: "No such passkey.",
 };
 
 export function isAuthCode(value: unknown): value is AuthCode {

@@ -177,3 +177,60 @@ export const verifyMfaInput = z
     message: "Send either a code or a recovery code.",
   });
 export type VerifyMfaInput = z.infer<typeof verifyMfaInput>;
+
+/** A base64url field of a WebAuthn response, bounded so a hostile one is refused before any parsing. */
+const b64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/);
+
+/** What the browser's `navigator.credentials.create()` gives, as JSON (@simplewebauthn/browser). */
+export const registrationResponseSchema = z.object({
+  id: b64url(1024),
+  rawId: b64url(1024),
+  type: z.literal("public-key"),
+  response: z.looseObject({
+    clientDataJSON: b64url(8192),
+    attestationObject: b64url(32768),
+    authenticatorData: b64url(32768).optional(),
+    transports: z.array(z.string().max(32)).max(10).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: b64url(8192).optional(),
+  }),
+  clientExtensionResults: z.looseObject({}),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+});
+
+/** What the browser's `navigator.credentials.get()` gives, as JSON. */
+export const authenticationResponseSchema = z.object({
+  id: b64url(1024),
+  rawId: b64url(1024),
+  type: z.literal("public-key"),
+  response: z.looseObject({
+    clientDataJSON: b64url(8192),
+    authenticatorData: b64url(8192),
+    signature: b64url(2048),
+    userHandle: b64url(512).optional(),
+  }),
+  clientExtensionResults: z.looseObject({}),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+});
+
+export const finishPasskeyRegistrationInput = z.object({
+  response: registrationResponseSchema,
+  name: displayNameSchema.optional(),
+});
+export type FinishPasskeyRegistrationInput = z.infer<typeof finishPasskeyRegistrationInput>;
+
+export const passkeyIdInput = z.object({ id: b64url(1024) });
+export type PasskeyIdInput = z.infer<typeof passkeyIdInput>;
+
+export const finishPasskeyLoginInput = z.object({
+  challengeId: b64url(128),
+  response: authenticationResponseSchema,
+  transport: transportSchema.optional(),
+  deviceToken: z.string().max(256).optional(),
+});
+export type FinishPasskeyLoginInput = z.infer<typeof finishPasskeyLoginInput>;

@@ -1,3 +1,7 @@
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from "@simplewebauthn/server";
 import { z } from "zod";
 
 export const roleSchema = z.enum(["user", "admin"]);
@@ -72,6 +76,9 @@ export const AUDIT_EVENT_TYPES = [
   "recovery_codes_regenerated",
   "recovery_code_used",
   "mfa_failed",
+  "passkey_added",
+  "passkey_removed",
+  "passkey_counter_regressed",
 ] as const;
 export const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
@@ -122,3 +129,33 @@ export type TotpEnrolment = z.infer<typeof totpEnrolmentSchema>;
 /** A fresh set of recovery codes, shown once. */
 export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
 export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;
+
+/** A passkey as its owner sees it on the Security page. */
+export const passkeySchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+  /** `multiDevice`: synced across the owner's devices; `singleDevice`: bound to one authenticator. */
+  deviceType: z.enum(["singleDevice", "multiDevice"]),
+  backedUp: z.boolean(),
+});
+export type Passkey = z.infer<typeof passkeySchema>;
+export const passkeyListSchema = z.array(passkeySchema);
+
+/** A WebAuthn options object, passed through to the browser as the server library made it. */
+const webauthnOptions = <T>() =>
+  z.custom<T>((value) => typeof value === "object" && value !== null && "challenge" in value);
+
+/** `passkey.beginRegistration`: the options for `navigator.credentials.create()`. */
+export const passkeyCreationOptionsSchema =
+  webauthnOptions<PublicKeyCredentialCreationOptionsJSON>();
+
+/** `auth.beginPasskeyLogin`: the challenge's id and the options for `navigator.credentials.get()`. */
+export const passkeyLoginStartSchema = z.object({
+  challengeId: z.string(),
+  options: webauthnOptions<PublicKeyCredentialRequestOptionsJSON>(),
+});
+export type PasskeyLoginStart = z.infer<typeof passkeyLoginStartSchema>;
+
+export const passkeyRegisteredSchema = z.object({ id: z.string() });

@@ -31,8 +31,7 @@ export class SecondFactors {
     const factor = await secondFactors.findTotp(userId);
     return {
       totp: factor?.confirmedAt != null,
-      // Passkeys have no store yet: an account has none.
-      passkeys: 0,
+      passkeys: (await this.deps.storage.passkeys.listForUser(userId)).length,
       recoveryCodesLeft: await secondFactors.countRecoveryCodes(userId),
     };
   }

@@ -7,11 +7,13 @@ import { PgDpopProofStore } from "./stores/pg-dpop-proof-store.ts";
 import { PgEmailTokenStore } from "./stores/pg-email-token-store.ts";
 import { PgKeyRingStore } from "./stores/pg-key-ring-store.ts";
 import { PgMfaTicketStore } from "./stores/pg-mfa-ticket-store.ts";
+import { PgPasskeyStore } from "./stores/pg-passkey-store.ts";
 import { PgSecondFactorStore } from "./stores/pg-second-factor-store.ts";
 import { PgSessionRevocations } from "./stores/pg-session-revocations.ts";
 import { PgSessionStore } from "./stores/pg-session-store.ts";
 import { PgThrottleStore } from "./stores/pg-throttle-store.ts";
 import { PgUserStore } from "./stores/pg-user-store.ts";
+import { PgWebAuthnChallengeStore } from "./stores/pg-webauthn-challenge-store.ts";
 import { guardedStore } from "./unavailable.ts";
 
 export interface PostgresStorage extends AuthStorage {
@@ -52,6 +54,8 @@ export async function openPostgresStorage(
     emailTokens: guardedStore(new PgEmailTokenStore(sql)),
     secondFactors: guardedStore(new PgSecondFactorStore(sql, revocations)),
     mfaTickets: guardedStore(new PgMfaTicketStore(sql)),
+    passkeys: guardedStore(new PgPasskeyStore(sql)),
+    webauthnChallenges: guardedStore(new PgWebAuthnChallengeStore(sql)),
     revocations: guardedStore(feed),
     keyRing: guardedStore(new PgKeyRingStore(sql)),
     dialect: "postgresql",

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  boolean,
   check,
   customType,
   index,
@@ -272,6 +273,71 @@ export const mfaTickets = pgTable(
   },
   // The purge of expired tickets.
   (table) => [index("mfa_tickets_expires_at_idx").on(table.expiresAt)],
+);
+
+/**
+ * An account's passkeys (WebAuthn credentials), keyed by the credential id
+ * the authenticator chose: at sign-in the browser presents it, and it alone
+ * names the account. Only the public key is kept, so a copy of the database
+ * signs nothing. A use is recorded by one guarded update that moves the
+ * signature counter only forward: an assertion whose counter did not move
+ * (a cloned authenticator's) is refused, and of simultaneous uses of one
+ * assertion, from any number of nodes, PostgreSQL lets one record it.
+ */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    /** The credential id, base64url: unique across accounts. */
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The COSE public key, base64url: it checks signatures, it makes none. */
+    publicKey: text("public_key").notNull(),
+    /**
+     * The authenticator's signature counter as last seen: an unsigned 32-bit
+     * number, past `integer`'s range, so a `bigint` read as a number. 0 for
+     * authenticators that keep none (most synced passkeys): theirs stays 0,
+     * and every use is one.
+     */
+    counter: bigint("counter", { mode: "number" }).notNull(),
+    /** How the browser can reach the authenticator, as a JSON array (`["internal","hybrid"]`): handed back to it, never queried. */
+    transports: text("transports").notNull(),
+    /** `multiDevice`: a synced passkey; `singleDevice`: bound to one authenticator. */
+    deviceType: text("device_type", { enum: ["singleDevice", "multiDevice"] }).notNull(),
+    /** Whether it is backed up (synced), as its last use reported: a boolean here, SQLite's 0 or 1. */
+    backedUp: boolean("backed_up").notNull(),
+    /** The owner's name for it, if they gave one. */
+    name: text("name"),
+    createdAt: ms("created_at").notNull(),
+    /** When a sign-in last used it; null if never. */
+    lastUsedAt: ms("last_used_at"),
+  },
+  // An account's passkeys are listed by user, and go with the account. A use
+  // moves only `counter`, `backed_up` and `last_used_at`, none indexed, so
+  // PostgreSQL can write it as a heap-only update.
+  (table) => [index("passkeys_user_id_idx").on(table.userId)],
+);
+
+/**
+ * The WebAuthn challenges issued and not yet answered. A challenge is random
+ * but no secret (the browser is handed it), so it is its own key. It is
+ * spent by deleting its row (DELETE ... RETURNING): of simultaneous answers
+ * to one challenge, from any number of nodes, PostgreSQL lets exactly one
+ * delete it, so a signed answer is good once.
+ */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    challenge: text("challenge").primaryKey(),
+    /** A registration's challenge signs in nobody, and a sign-in's registers nothing. */
+    purpose: text("purpose", { enum: ["registration", "authentication"] }).notNull(),
+    /** For a registration, the account adding the passkey (its challenges go with it); null for a sign-in, whose passkey names its account. */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: ms("expires_at").notNull(),
+  },
+  // The purge of expired challenges.
+  (table) => [index("webauthn_challenges_expires_at_idx").on(table.expiresAt)],
 );
 
 /**

@@ -6,12 +6,14 @@ import { SqliteAuditStore } from "./stores/audit-store.ts";
 import { SqliteDpopProofStore } from "./stores/dpop-proof-store.ts";
 import { SqliteEmailTokenStore } from "./stores/email-token-store.ts";
 import { SqliteMfaTicketStore } from "./stores/mfa-ticket-store.ts";
+import { SqlitePasskeyStore } from "./stores/passkey-store.ts";
 import { SqliteSecondFactorStore } from "./stores/second-factor-store.ts";
 import { SessionRevocations } from "./stores/session-revocations.ts";
 import { SqliteSessionStore } from "./stores/session-store.ts";
 import { SqliteRevocationFeed } from "./stores/sqlite-revocation-feed.ts";
 import { SqliteThrottleStore } from "./stores/throttle-store.ts";
 import { SqliteUserStore } from "./stores/user-store.ts";
+import { SqliteWebAuthnChallengeStore } from "./stores/webauthn-challenge-store.ts";
 import { WriteBatcher } from "./write-batcher.ts";
 
 export interface SqliteStorage extends AuthStorage {
@@ -34,6 +36,8 @@ export function sqliteStorage(sqlite: SqliteDatabase): SqliteStorage {
     emailTokens: new SqliteEmailTokenStore(db, writes),
     secondFactors: new SqliteSecondFactorStore(db, writes, revocations),
     mfaTickets: new SqliteMfaTicketStore(db, writes),
+    passkeys: new SqlitePasskeyStore(db, writes),
+    webauthnChallenges: new SqliteWebAuthnChallengeStore(db, writes),
     revocations: new SqliteRevocationFeed(db, sqlite, revocations),
     dialect: "sqlite",
     close: async () => {
