@@ -2,6 +2,7 @@ import {
   AUTH_DEFAULTS,
   DEFAULT_EMAIL_LINKS,
   DEFAULT_THROTTLE,
+  oauthProvidersSchema,
   SIGNING_ALGORITHMS,
 } from "@sesame/auth";
 import { z } from "zod";
@@ -113,6 +114,21 @@ export const envSchema = z.object({
   REQUIRE_EMAIL_VERIFICATION: flag,
   /** Roles (`admin`, `user`) whose sessions need a second factor: without one they reach only enrolment. */
   REQUIRE_MFA_FOR_ROLES: list.pipe(z.array(z.enum(["user", "admin"]))),
+  /** Sign-in providers: a JSON array of `{id, issuer?, clientId, clientSecret, scopes?, name?}`. */
+  OAUTH_PROVIDERS: z
+    .string()
+    .default("[]")
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text.trim() === "" ? "[]" : text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be a JSON array" });
+        return z.NEVER;
+      }
+    })
+    .pipe(oauthProvidersSchema),
+  /** Redirect URIs native apps may use with auth.oauthStart (RFC 8252: a custom scheme or loopback). */
+  OAUTH_REDIRECT_URIS: list,
   EMAIL_VERIFICATION_TTL: seconds(DEFAULT_EMAIL_LINKS.verifyEmailTtl),
   PASSWORD_RESET_TTL: seconds(DEFAULT_EMAIL_LINKS.resetPasswordTtl),
   SIGN_IN_LINK_TTL: seconds(DEFAULT_EMAIL_LINKS.signInTtl),

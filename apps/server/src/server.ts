@@ -19,6 +19,7 @@ import type { Env } from "./env.ts";
 import { createHttpApp } from "./http/app.ts";
 import { connectionDrain } from "./http/connection-drain.ts";
 import { DeviceCookie } from "./http/device-cookie.ts";
+import { OAuthCookie } from "./http/oauth-cookie.ts";
 import { OriginPolicy } from "./http/origin-policy.ts";
 import { RefreshCookie } from "./http/refresh-cookie.ts";
 import { keySetSourceFrom } from "./keys/key-set-source-from-env.ts";
@@ -168,6 +169,7 @@ async function serve(
       },
     },
     mail: { transport: mailTransport, log, retryDelaysMs: overrides.mailRetryDelaysMs },
+    oauth: { providers: env.OAUTH_PROVIDERS, nativeRedirectUris: env.OAUTH_REDIRECT_URIS },
   });
   await auth.ready;
   keys.watch(2000);
@@ -178,6 +180,7 @@ async function serve(
     originPolicy: new OriginPolicy(env.ALLOWED_ORIGINS, issuer),
     refreshCookie: new RefreshCookie(issuer.startsWith("https:")),
     deviceCookie: new DeviceCookie(issuer.startsWith("https:")),
+    oauthCookie: new OAuthCookie(issuer.startsWith("https:")),
     trustProxy: env.TRUST_PROXY,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,

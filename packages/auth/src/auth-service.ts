@@ -19,6 +19,9 @@ import type { KeyRingSource } from "./keys/key-ring-source.ts";
 import { MfaTickets } from "./mfa/mfa-tickets.ts";
 import { SecondFactors } from "./mfa/second-factors.ts";
 import { TotpSecretBox } from "./mfa/totp-secret-box.ts";
+import type { OAuthProviderConfig } from "./oauth/oauth-provider-config.ts";
+import { OAuthSignIn } from "./oauth/oauth-sign-in.ts";
+import { providerClients } from "./oauth/provider-clients.ts";
 import { Passkeys } from "./passkeys/passkeys.ts";
 import { PasswordHasher } from "./passwords/password-hasher.ts";
 import type { RequestMeta } from "./request-meta.ts";
@@ -55,6 +58,8 @@ export interface AuthServiceOptions {
    * transport every mail fails, logged.
    */
   mail?: { transport: MailTransport; log?: (line: string) => void; retryDelaysMs?: number[] };
+  /** Sign-in providers (`OAUTH_PROVIDERS`), and the redirect URIs native apps may use (`OAUTH_REDIRECT_URIS`). */
+  oauth?: { providers: OAuthProviderConfig[]; nativeRedirectUris?: string[] };
 }
 
 /**
@@ -76,13 +81,18 @@ export class AuthService {
   readonly mfa: SecondFactors;
   /** Passkeys (WebAuthn): registration, the list, removal and sign-in. */
   readonly passkeys: Passkeys;
+  /** Sign-in with Google, GitHub and any OpenID Connect provider. */
+  readonly oauth: OAuthSignIn;
   /** Per-IP budgets the HTTP layer spends before sign-in/sign-up and refresh, shared by every process. */
   readonly requestBudgets: { signIn: RequestBudget; refresh: RequestBudget };
 
   /** Resolves once the revocations on record are loaded; the server awaits it before serving. */
   readonly ready: Promise<void>;
 
-  constructor(private readonly deps: AuthDeps) {
+  constructor(
+    private readonly deps: AuthDeps,
+    oauth: { providers: OAuthProviderConfig[]; nativeRedirectUris?: string[] } = { providers: [] },
+  ) {
     this.ready = deps.revoked.start();
     // Whoever needs it awaits `ready` and sees its failure; an embedder that never does must not crash on it.
     this.ready.catch(() => {});
@@ -91,6 +101,11 @@ export class AuthService {
     this.email = new EmailFlows(deps);
     this.mfa = new SecondFactors(deps);
     this.passkeys = new Passkeys(deps);
+    this.oauth = new OAuthSignIn(
+      deps,
+      providerClients(oauth.providers),
+      oauth.nativeRedirectUris ?? [],
+    );
     const { storage, clock, config } = deps;
     const t = config.throttle;
     this.requestBudgets = {
@@ -152,6 +167,7 @@ export class AuthService {
     emailTokens: number;
     mfaTickets: number;
     webauthnChallenges: number;
+    oauthStates: number;
   }> {
     const { config, clock, storage } = this.deps;
     const now = clock.now();
@@ -171,6 +187,7 @@ export class AuthService {
       emailTokens: await storage.emailTokens.purgeExpiredBefore(now - 24 * 60 * 60 * 1000),
       mfaTickets: await storage.mfaTickets.purgeExpiredBefore(now),
       webauthnChallenges: await storage.webauthnChallenges.purgeExpiredBefore(now),
+      oauthStates: await storage.oauthStates.purgeExpiredBefore(now),
     };
   }
 
@@ -230,25 +247,28 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     log,
     options.mail?.retryDelaysMs,
   );
-  return new AuthService({
-    storage,
-    config,
-    clock,
-    ids,
-    hasher: options.hasher ?? new PasswordHasher(),
-    accessTokens: new AccessTokens(keys, config, clock, ids, options.verifiedTokenCacheSize),
-    refreshTokens: new RefreshTokens(keys, config, ids),
-    revoked,
-    throttle: new LoginThrottle(storage.throttle, config.throttle, clock),
-    audit,
-    // Proof times are whole seconds from the client's clock: never less than the contract's ±30 s.
-    dpop: new DpopVerifier(storage.dpopProofs, clock, Math.max(config.clockTolerance, 30)),
-    devices: new DeviceTokens(secret),
-    successorSeal: new SuccessorSeal(secret),
-    mail,
-    links: new EmailLinks({ storage, clock, config, audit, mail }),
-    mailBudget: new MailBudget(storage.throttle, clock, config.throttle),
-    mfaTickets: new MfaTickets(storage.mfaTickets, clock),
-    totpSecrets: new TotpSecretBox(secret),
-  });
+  return new AuthService(
+    {
+      storage,
+      config,
+      clock,
+      ids,
+      hasher: options.hasher ?? new PasswordHasher(),
+      accessTokens: new AccessTokens(keys, config, clock, ids, options.verifiedTokenCacheSize),
+      refreshTokens: new RefreshTokens(keys, config, ids),
+      revoked,
+      throttle: new LoginThrottle(storage.throttle, config.throttle, clock),
+      audit,
+      // Proof times are whole seconds from the client's clock: never less than the contract's ±30 s.
+      dpop: new DpopVerifier(storage.dpopProofs, clock, Math.max(config.clockTolerance, 30)),
+      devices: new DeviceTokens(secret),
+      successorSeal: new SuccessorSeal(secret),
+      mail,
+      links: new EmailLinks({ storage, clock, config, audit, mail }),
+      mailBudget: new MailBudget(storage.throttle, clock, config.throttle),
+      mfaTickets: new MfaTickets(storage.mfaTickets, clock),
+      totpSecrets: new TotpSecretBox(secret),
+    },
+    options.oauth,
+  );
 }

@@ -44,6 +44,12 @@ export {
   type SigningKeyRecord,
 } from "./keys/signing-key.ts";
 export { totpCodeAt } from "./mfa/totp.ts";
+export {
+  type OAuthProviderConfig,
+  oauthProviderConfigSchema,
+  oauthProvidersSchema,
+} from "./oauth/oauth-provider-config.ts";
+export { newBrowserSecret, type OAuthBinding, type OAuthOutcome } from "./oauth/oauth-sign-in.ts";
 export { isCommonPassword } from "./passwords/common-passwords.ts";
 export { ARGON2_DEFAULTS, type Argon2Params, PasswordHasher } from "./passwords/password-hasher.ts";
 export { assertAcceptablePassword } from "./passwords/password-policy.ts";

@@ -16,6 +16,8 @@ export interface AuthStorage {
   mfaTickets: MfaTicketStore;
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
+  identities: IdentityStore;
+  oauthStates: OAuthStateStore;
   revocations: RevocationFeed;
   /**
    * The signing-key ring shared by every node, where the backend keeps it
@@ -34,7 +36,12 @@ export interface UserRecord {
   email: string;
   name: string | null;
   role: Role;
-  passwordHash: string;
+  /**
+   * argon2id PHC string (algorithm, parameters and salt travel with the
+   * hash), or null for an account made by signing in with a provider, until
+   * its owner sets a password through the reset flow.
+   */
+  passwordHash: string | null;
   createdAt: number;
   updatedAt: number;
   disabledAt: number | null;
@@ -498,6 +505,93 @@ export interface WebAuthnChallengeStore {
   /** Deletes the challenge and answers it: of simultaneous uses of one challenge, exactly one gets it. */
   consume(challenge: string): Promise<WebAuthnChallengeRecord | undefined>;
   /** Deletes challenges that expired before `before`; answers how many. */
+  purgeExpiredBefore(before: number): Promise<number>;
+}
+
+/** An account's identity at a sign-in provider: (provider, subject) names one person there. */
+export interface IdentityRecord {
+  /** The configured provider id (`google`, `github`, or any other OpenID Connect provider's). */
+  provider: string;
+  /** The provider's stable id for the person (`sub`; GitHub's numeric user id). */
+  subject: string;
+  userId: string;
+  /** The address the provider gave, as it gave it (normalized), and whether it said it was verified. */
+  email: string | null;
+  emailVerified: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/**
+ * Identities at sign-in providers, shared by every process. Whether an
+ * identity may create or join an account is decided by the core (oauth/*);
+ * the store guarantees each call is one atomic step.
+ */
+export interface IdentityStore {
+  find(provider: string, subject: string): Promise<IdentityRecord | undefined>;
+  /** The user's identities, oldest first. */
+  listForUser(userId: string): Promise<IdentityRecord[]>;
+  /**
+   * Creates the user (no password) and its first identity with the audit
+   * event, in one atomic unit: `"email_taken"` (writing nothing) when
+   * another account holds the address, `"identity_taken"` when the identity
+   * is already linked.
+   */
+  createUserWithIdentity(
+    user: UserRecord,
+    identity: IdentityRecord,
+    audit: AuditRecord,
+  ): Promise<"created" | "email_taken" | "identity_taken">;
+  /**
+   * Links the identity to its user with the audit event, in one atomic
+   * unit: `"identity_taken"` (writing nothing) when the identity is linked to
+   * anyone already, `"provider_taken"` when the user already has an identity
+   * at that provider.
+   */
+  link(
+    identity: IdentityRecord,
+    audit: AuditRecord,
+  ): Promise<"linked" | "identity_taken" | "provider_taken">;
+  /** Records a sign-in with the identity. */
+  touch(provider: string, subject: string, now: number): Promise<void>;
+  /**
+   * Guarded delete, in one atomic unit with its audit event: removes the
+   * user's identity at `provider` only if the account keeps another way in
+   * (a password, another identity, or a passkey). `"not_found"` when the user
+   * has none there, `"last_method"` when it is the only way in; either
+   * writes nothing.
+   */
+  unlink(
+    userId: string,
+    provider: string,
+    audit: AuditRecord,
+  ): Promise<"unlinked" | "not_found" | "last_method">;
+}
+
+/** An authorization request in flight: what the callback must match, and what it then does. */
+export interface OAuthStateRecord {
+  /** SHA-256 of the `state` parameter sent to the provider: the key. */
+  stateHash: string;
+  provider: string;
+  /** The PKCE verifier (RFC 7636) and the OpenID Connect nonce of this request. */
+  codeVerifier: string;
+  nonce: string;
+  /** Where the browser goes afterwards: a same-origin path. */
+  returnTo: string;
+  /** Native apps: the redirect URI the request used (it must be sent again with the code). Null for browsers. */
+  redirectUri: string | null;
+  /** Browsers: SHA-256 of the value of the cookie set by the start, so only that browser can finish. */
+  browserHash: string | null;
+  /** Set when a signed-in user is linking another provider to their account. */
+  linkUserId: string | null;
+  expiresAt: number;
+}
+
+export interface OAuthStateStore {
+  issue(state: OAuthStateRecord): Promise<void>;
+  /** Deletes the state and answers it: of simultaneous callbacks with one state, exactly one gets it. */
+  consume(stateHash: string): Promise<OAuthStateRecord | undefined>;
+  /** Deletes states that expired before `before`; answers how many. */
   purgeExpiredBefore(before: number): Promise<number>;
 }
 

@@ -4,6 +4,8 @@ import { cors } from "hono/cors";
 import { bodySizeLimit } from "./body-size-limit.ts";
 import type { DeviceCookie } from "./device-cookie.ts";
 import { jsonOnly } from "./json-only.ts";
+import type { OAuthCookie } from "./oauth-cookie.ts";
+import { oauthRoutes } from "./oauth-routes.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import type { RefreshCookie } from "./refresh-cookie.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -16,6 +18,8 @@ export interface HttpAppOptions extends TrpcEndpointOptions {
   originPolicy: OriginPolicy;
   refreshCookie: RefreshCookie;
   deviceCookie: DeviceCookie;
+  oauthCookie: OAuthCookie;
+  trustProxy: boolean;
   issuer: string;
   bodyLimitBytes: number;
   webDist: string | undefined;
@@ -46,6 +50,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     jsonOnly(options.refreshCookie),
   );
   app.all("/trpc/*", trpcEndpoint(options));
+  app.route("/auth/oauth", oauthRoutes(options));
 
   if (options.webDist && mountWebApp(app, options.webDist)) {
     options.log(`Serving the web app from ${options.webDist}`);

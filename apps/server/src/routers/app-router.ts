@@ -1,6 +1,7 @@
 import { router } from "../trpc/trpc.ts";
 import { auditRouter } from "./audit-router.ts";
 import { authRouter } from "./auth-router.ts";
+import { identityRouter } from "./identity-router.ts";
 import { mfaRouter } from "./mfa-router.ts";
 import { passkeyRouter } from "./passkey-router.ts";
 import { sessionRouter } from "./session-router.ts";
@@ -13,6 +14,7 @@ export const appRouter = router({
   audit: auditRouter,
   mfa: mfaRouter,
   passkey: passkeyRouter,
+  identity: identityRouter,
 });
 
 /** The API's type, the only thing clients import from the server. */

@@ -9,6 +9,10 @@ import {
   loginInput,
   logoutAllResultSchema,
   logoutInput,
+  oauthFinishInput,
+  oauthProviderListSchema,
+  oauthStartInput,
+  oauthUrlSchema,
   okSchema,
   passkeyLoginStartSchema,
   refreshInput,
@@ -162,6 +166,52 @@ export const authRouter = router({
           deviceToken,
         ),
       );
+    }),
+
+  /** The configured sign-in providers, for "Continue with …" buttons. */
+  oauthProviders: publicProcedure
+    .output(oauthProviderListSchema)
+    .query(({ ctx }) => ctx.auth.oauth.providers()),
+
+  /** Native apps (RFC 8252): the provider's authorization URL for an allow-listed `redirectUri`. */
+  oauthStart: publicProcedure
+    .input(oauthStartInput)
+    .output(oauthUrlSchema)
+    .mutation(async ({ ctx, input }) => {
+      const url = await ctx.auth.oauth.start({
+        provider: input.provider,
+        callbackUri: input.redirectUri,
+        returnTo: "/",
+        binding: { nativeRedirectUri: input.redirectUri },
+      });
+      return { url: url.href };
+    }),
+
+  /** Native apps: the code and state the redirect brought back; the body transport by default. */
+  oauthFinish: publicProcedure
+    .input(oauthFinishInput)
+    .output(authResultSchema)
+    .mutation(async ({ ctx, input }) => {
+      await assertWithinIpBudget(ctx, ctx.auth.requestBudgets.signIn);
+      const callbackUrl = new URL(input.redirectUri);
+      const params = {
+        code: input.code,
+        state: input.state,
+        ...(input.iss ? { iss: input.iss } : {}),
+      };
+      callbackUrl.search = new URLSearchParams(params).toString();
+      const outcome = await ctx.auth.oauth.finish(
+        {
+          provider: input.provider,
+          callbackUrl,
+          callbackUri: input.redirectUri,
+          binding: { nativeRedirectUri: input.redirectUri },
+        },
+        ctx.meta,
+        input.deviceToken,
+      );
+      if (outcome.kind !== "signed_in") throw authFailure("OAUTH_STATE_INVALID");
+      return deliverTokens(ctx, outcome.issued, input.transport ?? "body");
     }),
 
   /** Mails the caller a new verification link (nothing to do once verified). */

@@ -1,5 +1,6 @@
 import type { AuthService, RequestMeta } from "@sesame/auth";
 import type { DeviceCookie } from "../http/device-cookie.ts";
+import type { OAuthCookie } from "../http/oauth-cookie.ts";
 import type { OriginPolicy } from "../http/origin-policy.ts";
 import type { RefreshCookie } from "../http/refresh-cookie.ts";
 
@@ -11,6 +12,7 @@ export interface RequestContext {
   meta: RequestMeta;
   refreshCookie: RefreshCookie;
   deviceCookie: DeviceCookie;
+  oauthCookie: OAuthCookie;
   originPolicy: OriginPolicy;
   /** The public origin (PUBLIC_URL): DPoP proofs may name it. */
   issuer: string;
@@ -20,6 +22,7 @@ export interface ContextDeps {
   auth: AuthService;
   refreshCookie: RefreshCookie;
   deviceCookie: DeviceCookie;
+  oauthCookie: OAuthCookie;
   originPolicy: OriginPolicy;
   issuer: string;
 }

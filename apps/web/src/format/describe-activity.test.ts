@@ -52,6 +52,9 @@ describe("describeActivity", () => {
       passkey_added: "Passkey added",
       passkey_removed: "Passkey removed",
       passkey_counter_regressed: "A copied passkey was refused",
+      oauth_sign_in: "Signed in with another account",
+      identity_linked: "Sign-in account linked",
+      identity_unlinked: "Sign-in account unlinked",
     });
     // No two kinds of event read the same.
     expect(new Set(Object.values(titles)).size).toBe(AUDIT_EVENT_TYPES.length);
@@ -141,9 +144,12 @@ describe("describeActivity", () => {
   });
 
   it("still says something for an event type this app does not know yet", () => {
-    expect(describeActivity("identity_linked")).toEqual({ title: "Security event", tone: "routine" });
+    expect(describeActivity("api_key_created")).toEqual({
+      title: "Security event",
+      tone: "routine",
+    });
     expect(describeActivity("toString").title).toBe("Security event");
-    expect(describeActivity("identity_linked", undefined, 3).title).toBe("3 security events");
+    expect(describeActivity("api_key_created", undefined, 3).title).toBe("3 security events");
   });
 
   it("says how many events a folded row stands for, keeping its detail and tone", () => {

@@ -149,6 +149,13 @@ const DESCRIPTIONS: Record<AuditEventType, ActivityDescription> = {
       "A passkey answered as an older copy of itself would. If you did not just restore a device, remove that passkey.",
     tone: "alarm",
   },
+  oauth_sign_in: { title: "Signed in with another account", tone: "routine" },
+  identity_linked: {
+    title: "Sign-in account linked",
+    detail: "It can now sign you in to Sesame.",
+    tone: "notice",
+  },
+  identity_unlinked: { title: "Sign-in account unlinked", tone: "routine" },
 };
 
 const isKnownType = (type: string): type is AuditEventType => Object.hasOwn(DESCRIPTIONS, type);
@@ -191,8 +198,13 @@ export function describeActivity(
 /** Event types whose `sessionId` is a session the event ended, not the one that acted. */
 const ENDS_ANOTHER_SESSION = new Set(["session_revoked", "refresh_reuse_detected"]);
 
-/** The event types that begin a session: sign-up, and sign-in with a password or an emailed link. */
-const BEGINS_SESSION = new Set(["register", "login_succeeded", "sign_in_link_used"]);
+/** The event types that begin a session: sign-up, and sign-in with a password, an emailed link or another account. */
+const BEGINS_SESSION = new Set([
+  "register",
+  "login_succeeded",
+  "sign_in_link_used",
+  "oauth_sign_in",
+]);
 
 /**
  * The user agent of each session as the event that began it recorded it,

@@ -39,12 +39,19 @@ export class Accounts {
       emailVerifiedAt: null,
     };
     if ((await storage.users.create(user)) === "email_taken") throw new AuthError("EMAIL_TAKEN");
-    this.mailVerificationLink(user, meta);
     if (this.deps.config.requireEmailVerification) {
       await this.deps.audit.record("register", { userId: user.id }, meta);
+      this.mailVerificationLink(user, meta);
       throw new AuthError("EMAIL_NOT_VERIFIED");
     }
-    return startSession(this.deps, user, meta, { event: "register", dpopJkt, amr: ["pwd"] });
+    const issued = await startSession(this.deps, user, meta, {
+      event: "register",
+      dpopJkt,
+      amr: ["pwd"],
+    });
+    // After the sign-up's own event, so the account's history reads in order.
+    this.mailVerificationLink(user, meta);
+    return issued;
   }
 
   /**

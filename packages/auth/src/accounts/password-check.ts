@@ -24,14 +24,18 @@ export async function throttledCheck<T extends { passed: boolean }>(
   }
 }
 
-/** An over-long password is refused without hashing it; it cannot be anyone's password. */
+/**
+ * An over-long password is refused without hashing it; it cannot be anyone's
+ * password. No account, or an account with no password (made by signing in
+ * with a provider), takes the same time as a wrong password and fails.
+ */
 export async function checkPassword(
   deps: AuthDeps,
-  passwordHash: string | undefined,
+  passwordHash: string | null | undefined,
   password: string,
 ): Promise<boolean> {
   if (checkPasswordLength(password) === "too_long") return false;
-  if (passwordHash === undefined) return deps.hasher.verifyDummy(password);
+  if (passwordHash == null) return deps.hasher.verifyDummy(password);
   return deps.hasher.verify(passwordHash, password);
 }
 

@@ -34,6 +34,14 @@ export const AUTH_CODES = [
   "MFA_ENROLLMENT_REQUIRED",
   "PASSKEY_INVALID",
   "PASSKEY_NOT_FOUND",
+  "OAUTH_PROVIDER_UNKNOWN",
+  "OAUTH_STATE_INVALID",
+  "OAUTH_FAILED",
+  "OAUTH_REDIRECT_URI_INVALID",
+  "ACCOUNT_EXISTS",
+  "IDENTITY_TAKEN",
+  "IDENTITY_NOT_FOUND",
+  "LAST_SIGN_IN_METHOD",
 ] as const;
 
 export type AuthCode = (typeof AUTH_CODES)[number];
@@ -70,6 +78,14 @@ export const AUTH_CODE_TRPC_CODE = {
   MFA_ENROLLMENT_REQUIRED: "FORBIDDEN",
   PASSKEY_INVALID: "BAD_REQUEST",
   PASSKEY_NOT_FOUND: "NOT_FOUND",
+  OAUTH_PROVIDER_UNKNOWN: "NOT_FOUND",
+  OAUTH_STATE_INVALID: "BAD_REQUEST",
+  OAUTH_FAILED: "BAD_REQUEST",
+  OAUTH_REDIRECT_URI_INVALID: "BAD_REQUEST",
+  ACCOUNT_EXISTS: "CONFLICT",
+  IDENTITY_TAKEN: "CONFLICT",
+  IDENTITY_NOT_FOUND: "NOT_FOUND",
+  LAST_SIGN_IN_METHOD: "CONFLICT",
 } as const satisfies Record<AuthCode, string>;
 
 /** The one message each code carries: the same failure always gives the same body. */
@@ -105,6 +121,15 @@ export const AUTH_CODE_MESSAGE: Record<AuthCode, string> = {
   MFA_ENROLLMENT_REQUIRED: "Turn on two-factor authentication, then sign in again with it.",
   PASSKEY_INVALID: "The passkey could not be verified.",
   PASSKEY_NOT_FOUND: "No such passkey.",
+  OAUTH_PROVIDER_UNKNOWN: "No such sign-in provider.",
+  OAUTH_STATE_INVALID: "This sign-in was not started here, or took too long. Try again.",
+  OAUTH_FAILED: "The sign-in provider could not confirm who you are. Try again.",
+  OAUTH_REDIRECT_URI_INVALID: "That redirect URI is not allowed.",
+  ACCOUNT_EXISTS:
+    "An account with this email already exists. Sign in to it, then link this provider on your account page.",
+  IDENTITY_TAKEN: "That provider account is already linked to another account.",
+  IDENTITY_NOT_FOUND: "No such linked provider.",
+  LAST_SIGN_IN_METHOD: "This is your only way to sign in: add a password or another one first.",
 };
 
 export function isAuthCode(value: unknown): value is AuthCode {

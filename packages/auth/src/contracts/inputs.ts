@@ -234,3 +234,40 @@ export const finishPasskeyLoginInput = z.object({
   deviceToken: z.string().max(256).optional(),
 });
 export type FinishPasskeyLoginInput = z.infer<typeof finishPasskeyLoginInput>;
+
+/** A configured provider's id. */
+const providerIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "Not a provider id.");
+
+/** A path on this origin: `/account`, never `//evil.example` or `https://…` (no open redirect). */
+export const returnToSchema = z
+  .string()
+  .max(512)
+  .regex(/^\/(?![/\\])[^\s]*$/, "Must be a path on this site.");
+
+/** Native apps (RFC 8252): the redirect URI must be one of OAUTH_REDIRECT_URIS. */
+export const oauthStartInput = z.object({
+  provider: providerIdSchema,
+  redirectUri: z.string().min(1).max(512),
+});
+export type OAuthStartInput = z.infer<typeof oauthStartInput>;
+
+export const oauthFinishInput = z.object({
+  provider: providerIdSchema,
+  code: z.string().min(1).max(2048),
+  state: z.string().min(1).max(512),
+  redirectUri: z.string().min(1).max(512),
+  /** The `iss` the redirect brought back too (RFC 9207), when the provider sends one. */
+  iss: z.string().max(512).optional(),
+  transport: transportSchema.optional(),
+  deviceToken: z.string().max(256).optional(),
+});
+export type OAuthFinishInput = z.infer<typeof oauthFinishInput>;
+
+export const identityProviderInput = z.object({ provider: providerIdSchema });
+export type IdentityProviderInput = z.infer<typeof identityProviderInput>;
+
+/** `identity.linkStart`: the provider to link, and where to come back (default `/account`). */
+export const identityLinkStartInput = z.object({
+  provider: providerIdSchema,
+  returnTo: returnToSchema.optional(),
+});

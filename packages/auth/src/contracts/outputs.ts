@@ -79,6 +79,9 @@ export const AUDIT_EVENT_TYPES = [
   "passkey_added",
   "passkey_removed",
   "passkey_counter_regressed",
+  "oauth_sign_in",
+  "identity_linked",
+  "identity_unlinked",
 ] as const;
 export const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
@@ -159,3 +162,22 @@ export const passkeyLoginStartSchema = z.object({
 export type PasskeyLoginStart = z.infer<typeof passkeyLoginStartSchema>;
 
 export const passkeyRegisteredSchema = z.object({ id: z.string() });
+
+/** A configured sign-in provider, for a "Continue with …" button. */
+export const oauthProviderSchema = z.object({ id: z.string(), name: z.string() });
+export type OAuthProvider = z.infer<typeof oauthProviderSchema>;
+export const oauthProviderListSchema = z.array(oauthProviderSchema);
+
+/** A provider account linked to the caller's. */
+export const identitySchema = z.object({
+  provider: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+});
+export type Identity = z.infer<typeof identitySchema>;
+export const identityListSchema = z.array(identitySchema);
+
+/** Where to send the browser or app next. */
+export const oauthUrlSchema = z.object({ url: z.string() });

@@ -149,11 +149,7 @@ export class Passkeys {
     const dpopJkt = await dpopThumbprint(this.deps, meta);
     const { storage, clock, devices, audit } = this.deps;
     const challenge = await storage.webauthnChallenges.consume(challengeId);
-    if (
-      !challenge ||
-      challenge.purpose !== "authentication" ||
-      challenge.expiresAt <= clock.now()
-    ) {
+    if (challenge?.purpose !== "authentication" || challenge.expiresAt <= clock.now()) {
       throw new AuthError("PASSKEY_INVALID");
     }
     const passkey = await storage.passkeys.findById(response.id);

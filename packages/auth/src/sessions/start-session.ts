@@ -22,7 +22,7 @@ export async function startSession(
   user: UserRecord,
   meta: RequestMeta,
   how: {
-    event: "register" | "login_succeeded" | "sign_in_link_used";
+    event: "register" | "login_succeeded" | "sign_in_link_used" | "oauth_sign_in";
     /** How the user proved who they are (RFC 8176 `amr`), carried by every access token of the session. */
     amr: string[];
     /** The key the session's refresh tokens are bound to (`dpopThumbprint`, checked first). */

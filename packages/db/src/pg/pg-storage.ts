@@ -5,8 +5,10 @@ import { PgRevocationFeed } from "./pg-revocation-feed.ts";
 import { PgAuditStore } from "./stores/pg-audit-store.ts";
 import { PgDpopProofStore } from "./stores/pg-dpop-proof-store.ts";
 import { PgEmailTokenStore } from "./stores/pg-email-token-store.ts";
+import { PgIdentityStore } from "./stores/pg-identity-store.ts";
 import { PgKeyRingStore } from "./stores/pg-key-ring-store.ts";
 import { PgMfaTicketStore } from "./stores/pg-mfa-ticket-store.ts";
+import { PgOAuthStateStore } from "./stores/pg-oauth-state-store.ts";
 import { PgPasskeyStore } from "./stores/pg-passkey-store.ts";
 import { PgSecondFactorStore } from "./stores/pg-second-factor-store.ts";
 import { PgSessionRevocations } from "./stores/pg-session-revocations.ts";
@@ -56,6 +58,8 @@ export async function openPostgresStorage(
     mfaTickets: guardedStore(new PgMfaTicketStore(sql)),
     passkeys: guardedStore(new PgPasskeyStore(sql)),
     webauthnChallenges: guardedStore(new PgWebAuthnChallengeStore(sql)),
+    identities: guardedStore(new PgIdentityStore(sql)),
+    oauthStates: guardedStore(new PgOAuthStateStore(sql)),
     revocations: guardedStore(feed),
     keyRing: guardedStore(new PgKeyRingStore(sql)),
     dialect: "postgresql",

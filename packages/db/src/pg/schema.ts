@@ -8,7 +8,9 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
+  uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 /**
@@ -34,7 +36,13 @@ export const users = pgTable("users", {
   role: text("role", { enum: ["user", "admin"] })
     .notNull()
     .default("user"),
-  /** argon2id PHC string: algorithm, parameters and salt travel with the hash. */
+  /**
+   * argon2id PHC string: algorithm, parameters and salt travel with the hash.
+   * An empty string: no password (an account made by signing in with a
+   * provider); the store reads it as null. NOT NULL as on SQLite, where
+   * making it nullable would rebuild the table (and dropping `users` with
+   * foreign keys on would cascade to every session, token and event).
+   */
   passwordHash: text("password_hash").notNull(),
   createdAt: ms("created_at").notNull(),
   updatedAt: ms("updated_at").notNull(),
@@ -338,6 +346,73 @@ export const webauthnChallenges = pgTable(
   },
   // The purge of expired challenges.
   (table) => [index("webauthn_challenges_expires_at_idx").on(table.expiresAt)],
+);
+
+/**
+ * An account's identities at sign-in providers (Google, GitHub, any OpenID
+ * Connect provider). (provider, subject) names one person at one provider,
+ * so it is the key, and it belongs to one account: the same person signing
+ * in again finds the account, and no second account can claim them, even
+ * from two nodes at once. At most one identity per provider per account (the
+ * unique index), so unlinking a provider names one identity.
+ */
+export const identities = pgTable(
+  "identities",
+  {
+    /** The configured provider id (`google`, `github`, or another OpenID Connect provider's). */
+    provider: text("provider").notNull(),
+    /** The provider's stable id for the person (`sub`; GitHub's numeric user id), never their address, which can change hands. */
+    subject: text("subject").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The address the provider gave (normalized); null if it gave none. */
+    email: text("email"),
+    /** Whether the provider said it verified that address: a boolean here, SQLite's 0 or 1. */
+    emailVerified: boolean("email_verified").notNull(),
+    createdAt: ms("created_at").notNull(),
+    /** When a sign-in last used it; null if never. */
+    lastUsedAt: ms("last_used_at"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.provider, table.subject] }),
+    // One identity per provider per account; it also lists an account's
+    // identities and finds the one an unlink names. A sign-in moves only
+    // `last_used_at`, not indexed, so it is a heap-only update.
+    uniqueIndex("identities_user_id_provider_idx").on(table.userId, table.provider),
+  ],
+);
+
+/**
+ * The authorization requests sent to a provider and not yet answered, keyed
+ * by the SHA-256 of their `state` parameter (the state itself travels only
+ * through the browser, so a copy of the database answers no callback). A
+ * state is spent by deleting its row (DELETE ... RETURNING): of simultaneous
+ * callbacks with one state, from any number of nodes, PostgreSQL lets
+ * exactly one delete it, so an authorization code is redeemed once.
+ */
+export const oauthStates = pgTable(
+  "oauth_states",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    /** The provider the request went to: a callback is answered only by it. */
+    provider: text("provider").notNull(),
+    /** The PKCE verifier (RFC 7636), sent with the code: whoever holds only the code cannot redeem it. */
+    codeVerifier: text("code_verifier").notNull(),
+    /** The OpenID Connect nonce the ID token must carry, so a token minted for another request is refused. */
+    nonce: text("nonce").notNull(),
+    /** Where the browser goes afterwards: a same-origin path. */
+    returnTo: text("return_to").notNull(),
+    /** Native apps: the redirect URI the request used, sent again with the code; null for browsers. */
+    redirectUri: text("redirect_uri"),
+    /** Browsers: the SHA-256 of the cookie the start set, so only that browser can finish; null for native apps. */
+    browserHash: text("browser_hash"),
+    /** Set when a signed-in account is linking a provider: the request goes with the account. */
+    linkUserId: text("link_user_id").references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: ms("expires_at").notNull(),
+  },
+  // The purge of expired states.
+  (table) => [index("oauth_states_expires_at_idx").on(table.expiresAt)],
 );
 
 /**

@@ -1,4 +1,11 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 /**
  * The auth database. All times are epoch milliseconds (integers): cheap to
@@ -13,7 +20,13 @@ export const users = sqliteTable("users", {
   role: text("role", { enum: ["user", "admin"] })
     .notNull()
     .default("user"),
-  /** argon2id PHC string: algorithm, parameters and salt travel with the hash. */
+  /**
+   * argon2id PHC string: algorithm, parameters and salt travel with the hash.
+   * An empty string: no password (an account made by signing in with a
+   * provider); the store reads it as null. Kept NOT NULL rather than made
+   * nullable: on SQLite that change rebuilds the table, and dropping `users`
+   * with foreign keys on would cascade to every session, token and event.
+   */
   passwordHash: text("password_hash").notNull(),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
@@ -312,4 +325,71 @@ export const webauthnChallenges = sqliteTable(
   },
   // The purge of expired challenges.
   (table) => [index("webauthn_challenges_expires_at_idx").on(table.expiresAt)],
+);
+
+/**
+ * An account's identities at sign-in providers (Google, GitHub, any OpenID
+ * Connect provider). (provider, subject) names one person at one provider,
+ * so it is the key, and it belongs to one account: the same person signing
+ * in again finds the account, and no second account can claim them. At most
+ * one identity per provider per account (the unique index), so unlinking a
+ * provider names one identity.
+ */
+export const identities = sqliteTable(
+  "identities",
+  {
+    /** The configured provider id (`google`, `github`, or another OpenID Connect provider's). */
+    provider: text("provider").notNull(),
+    /** The provider's stable id for the person (`sub`; GitHub's numeric user id), never their address, which can change hands. */
+    subject: text("subject").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The address the provider gave (normalized); null if it gave none. */
+    email: text("email"),
+    /** Whether the provider said it verified that address: SQLite has no boolean, so 0 or 1, read as one. */
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    /** When a sign-in last used it; null if never. */
+    lastUsedAt: integer("last_used_at"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.provider, table.subject] }),
+    // One identity per provider per account; it also lists an account's
+    // identities and finds the one an unlink names. A sign-in moves only
+    // `last_used_at`, not indexed, so PostgreSQL can write it as a heap-only update.
+    uniqueIndex("identities_user_id_provider_idx").on(table.userId, table.provider),
+  ],
+);
+
+/**
+ * The authorization requests sent to a provider and not yet answered, keyed
+ * by the SHA-256 of their `state` parameter (the state itself travels only
+ * through the browser, so a copy of the database answers no callback). A
+ * state is spent by deleting its row (DELETE ... RETURNING): of simultaneous
+ * callbacks with one state, from any number of processes, one gets it, so an
+ * authorization code is redeemed once.
+ */
+export const oauthStates = sqliteTable(
+  "oauth_states",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    /** The provider the request went to: a callback is answered only by it. */
+    provider: text("provider").notNull(),
+    /** The PKCE verifier (RFC 7636), sent with the code: whoever holds only the code cannot redeem it. */
+    codeVerifier: text("code_verifier").notNull(),
+    /** The OpenID Connect nonce the ID token must carry, so a token minted for another request is refused. */
+    nonce: text("nonce").notNull(),
+    /** Where the browser goes afterwards: a same-origin path. */
+    returnTo: text("return_to").notNull(),
+    /** Native apps: the redirect URI the request used, sent again with the code; null for browsers. */
+    redirectUri: text("redirect_uri"),
+    /** Browsers: the SHA-256 of the cookie the start set, so only that browser can finish; null for native apps. */
+    browserHash: text("browser_hash"),
+    /** Set when a signed-in account is linking a provider: the request goes with the account. */
+    linkUserId: text("link_user_id").references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  // The purge of expired states.
+  (table) => [index("oauth_states_expires_at_idx").on(table.expiresAt)],
 );

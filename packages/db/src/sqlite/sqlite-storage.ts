@@ -5,7 +5,9 @@ import { openDatabase, type SqliteDatabase } from "./open-database.ts";
 import { SqliteAuditStore } from "./stores/audit-store.ts";
 import { SqliteDpopProofStore } from "./stores/dpop-proof-store.ts";
 import { SqliteEmailTokenStore } from "./stores/email-token-store.ts";
+import { SqliteIdentityStore } from "./stores/identity-store.ts";
 import { SqliteMfaTicketStore } from "./stores/mfa-ticket-store.ts";
+import { SqliteOAuthStateStore } from "./stores/oauth-state-store.ts";
 import { SqlitePasskeyStore } from "./stores/passkey-store.ts";
 import { SqliteSecondFactorStore } from "./stores/second-factor-store.ts";
 import { SessionRevocations } from "./stores/session-revocations.ts";
@@ -38,6 +40,8 @@ export function sqliteStorage(sqlite: SqliteDatabase): SqliteStorage {
     mfaTickets: new SqliteMfaTicketStore(db, writes),
     passkeys: new SqlitePasskeyStore(db, writes),
     webauthnChallenges: new SqliteWebAuthnChallengeStore(db, writes),
+    identities: new SqliteIdentityStore(db, writes),
+    oauthStates: new SqliteOAuthStateStore(db, writes),
     revocations: new SqliteRevocationFeed(db, sqlite, revocations),
     dialect: "sqlite",
     close: async () => {

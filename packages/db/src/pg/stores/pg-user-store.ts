@@ -28,25 +28,17 @@ export class PgUserStore implements UserStore {
   }
 
   async create(user: UserRecord): Promise<"created" | "email_taken"> {
-    const rows = await this.sql`
-      INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at, disabled_at,
-        credential_version, email_verified_at)
-      VALUES (${user.id}, ${user.email}, ${user.name}, ${user.role}, ${user.passwordHash},
-        ${user.createdAt}, ${user.updatedAt}, ${user.disabledAt}, ${user.credentialVersion},
-        ${user.emailVerifiedAt})
-      ON CONFLICT (email) DO NOTHING
-      RETURNING id`;
-    return rows.length === 1 ? "created" : "email_taken";
+    return (await insertUser(this.sql, user)) ? "created" : "email_taken";
   }
 
   async findByEmail(email: string): Promise<UserRecord | undefined> {
     const [row] = await this.byEmail.execute({ email });
-    return row;
+    return row && toUserRecord(row);
   }
 
   async findById(id: string): Promise<UserRecord | undefined> {
     const [row] = await this.byId.execute({ id });
-    return row;
+    return row && toUserRecord(row);
   }
 
   /** One transaction: the new hash never lands without the end of the old sessions. */
@@ -130,6 +122,32 @@ export class PgUserStore implements UserStore {
     return revoked;
   }
 }
+
+/** What `password_hash` holds for an account without a password. */
+export const NO_PASSWORD = "";
+
+/**
+ * Inserts the user, an account without a password as `''` (the column stays
+ * NOT NULL: see the schema); false when the normalized email exists, even
+ * committed by another node meanwhile (the insert waits for it, then yields).
+ */
+export async function insertUser(sql: PgSql | PgTx, user: UserRecord): Promise<boolean> {
+  const rows = await sql`
+    INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at, disabled_at,
+      credential_version, email_verified_at)
+    VALUES (${user.id}, ${user.email}, ${user.name}, ${user.role},
+      ${user.passwordHash ?? NO_PASSWORD}, ${user.createdAt}, ${user.updatedAt}, ${user.disabledAt},
+      ${user.credentialVersion}, ${user.emailVerifiedAt})
+    ON CONFLICT (email) DO NOTHING
+    RETURNING id`;
+  return rows.length === 1;
+}
+
+/** A row as the core sees it: no password is null. */
+const toUserRecord = (row: typeof users.$inferSelect): UserRecord => ({
+  ...row,
+  passwordHash: row.passwordHash === NO_PASSWORD ? null : row.passwordHash,
+});
 
 /** A unique violation (SQLSTATE 23505) of the users' email: another account holds the address. */
 function isEmailTaken(error: unknown): boolean {

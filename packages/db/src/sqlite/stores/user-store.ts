@@ -36,22 +36,17 @@ export class SqliteUserStore implements UserStore {
   }
 
   create(user: UserRecord): Promise<"created" | "email_taken"> {
-    return this.writes.run(() => {
-      const inserted = this.db
-        .insert(users)
-        .values(user)
-        .onConflictDoNothing({ target: users.email })
-        .run();
-      return inserted.changes === 1 ? "created" : "email_taken";
-    });
+    return this.writes.run(() => (insertUser(this.db, user) ? "created" : "email_taken"));
   }
 
   async findByEmail(email: string): Promise<UserRecord | undefined> {
-    return this.byEmail.get({ email });
+    const row = this.byEmail.get({ email });
+    return row && toUserRecord(row);
   }
 
   async findById(id: string): Promise<UserRecord | undefined> {
-    return this.byId.get({ id });
+    const row = this.byId.get({ id });
+    return row && toUserRecord(row);
   }
 
   /** One job, so one commit: the new hash never lands without the end of the old sessions. */
@@ -134,6 +129,29 @@ export class SqliteUserStore implements UserStore {
     return revoked;
   }
 }
+
+/**
+ * Inserts the user, an account without a password as `''` (the column stays
+ * NOT NULL: see the schema); false when the normalized email exists. Call
+ * inside a write job only.
+ */
+export function insertUser(db: Db, user: UserRecord): boolean {
+  const inserted = db
+    .insert(users)
+    .values({ ...user, passwordHash: user.passwordHash ?? NO_PASSWORD })
+    .onConflictDoNothing({ target: users.email })
+    .run();
+  return inserted.changes === 1;
+}
+
+/** What `password_hash` holds for an account without a password. */
+export const NO_PASSWORD = "";
+
+/** A row as the core sees it: no password is null. */
+const toUserRecord = (row: typeof users.$inferSelect): UserRecord => ({
+  ...row,
+  passwordHash: row.passwordHash === NO_PASSWORD ? null : row.passwordHash,
+});
 
 /** Another account holds the address (`users.email` is the table's one unique column). */
 function isUniqueViolation(error: unknown): boolean {
