@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { totpCodeAt } from "@sesame/auth";
 import type { Browser, Page } from "playwright-core";
 import {
   activityList,
@@ -111,9 +112,32 @@ async function screenshotsAt(
   await page.getByText("to confirm; your address stays").waitFor();
   await shoot(page, "change-email", width);
 
+  // Two-factor authentication: off, being set up (the QR code), on with its recovery codes shown once.
+  await page.getByRole("link", { name: "Security", exact: true }).click();
+  await page.getByRole("button", { name: "Turn on two-factor authentication" }).waitFor();
+  await shoot(page, "security", width);
+  await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+  await page.getByLabel("Current password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("img", { name: /^QR code/ }).waitFor();
+  const key = await page.getByText(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/).textContent();
+  const secret = (key ?? "").replaceAll(" ", "");
+  await page.getByLabel("6-digit code", { exact: true }).fill(totpCodeAt(secret, app.clock.now()));
+  await shoot(page, "security-set-up", width);
+  await page.getByRole("button", { name: "Turn on", exact: true }).click();
+  await page.getByText("Store these now: they will not be shown again.").waitFor();
+  await shoot(page, "security-recovery-codes", width);
+  await page.getByRole("button", { name: "I've stored them: done" }).click();
+
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByText("You have logged out.").waitFor();
   await shoot(page, "log-in", width);
+
+  // The second step of a log-in with two-factor on.
+  await fillLogIn(page, email, PASSWORD);
+  await page.getByRole("heading", { name: "Enter your code" }).waitFor();
+  await shoot(page, "log-in-code", width);
+  await page.getByRole("button", { name: "Back to log in" }).click();
 
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByRole("link", { name: "Forgot password?" }).click();

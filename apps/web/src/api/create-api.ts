@@ -65,7 +65,7 @@ export function createApi() {
     links: [
       authLink({ session }),
       dpop,
-      // A proof names one procedure, so the calls that carry one (login, sign-up, sign-in link) go alone.
+      // A proof names one procedure, so the calls that carry one (the sign-ins) go alone.
       splitLink({
         condition: (op) => typeof op.context.dpop === "string",
         true: httpLink({

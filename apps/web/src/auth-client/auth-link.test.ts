@@ -142,6 +142,18 @@ describe("authLink", () => {
     expect(server.refreshCalls).toBe(1);
   });
 
+  it("sends the second step of a sign-in (the code after MFA_REQUIRED) at once, without a token", async () => {
+    const tab = openTab(server, hub, lock);
+    const restoring = tab.session.restore();
+
+    const result = await tab.call("auth.verifyMfa");
+    await restoring;
+
+    // Like the password before it: no session to wait for, and none to renew on a refusal.
+    expect(result).toEqual({ path: "auth.verifyMfa", token: undefined });
+    expect(server.refreshCalls).toBe(1);
+  });
+
   it("sends what an emailed link's page posts at once, not after the restore under way", async () => {
     const tab = openTab(server, hub, lock);
     const restoring = tab.session.restore();

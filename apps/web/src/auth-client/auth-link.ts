@@ -15,6 +15,8 @@ const DEFAULT_PUBLIC_PATHS = [
   "auth.login",
   "auth.refresh",
   "auth.logout",
+  // The second step of a sign-in (the code after MFA_REQUIRED): like the first, it has no session yet.
+  "auth.verifyMfa",
   // What an emailed link's page posts, and the requests for a link: a visitor has no session to wait for.
   "auth.requestPasswordReset",
   "auth.resetPassword",

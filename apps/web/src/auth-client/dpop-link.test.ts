@@ -41,6 +41,7 @@ function standInServer(serverNow: () => number) {
     auth: t.router({
       login: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.login")),
       signInWithLink: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.signInWithLink")),
+      verifyMfa: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.verifyMfa")),
       refresh: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.refresh")),
     }),
     user: t.router({
@@ -96,11 +97,14 @@ describe("dpopLink", () => {
     await client.mutation("auth.login", undefined);
     // A sign-in link starts a session like a password does: bound to the same key.
     await client.mutation("auth.signInWithLink", undefined);
+    // The code after MFA_REQUIRED is what starts that session: it is the sign-in that binds.
+    await client.mutation("auth.verifyMfa", undefined);
     await client.mutation("auth.refresh", undefined);
 
     expect(server.seen.map((s) => [s.path, typeof s.proof])).toEqual([
       ["auth.login", "string"],
       ["auth.signInWithLink", "string"],
+      ["auth.verifyMfa", "string"],
       ["auth.refresh", "string"],
     ]);
   });

@@ -16,7 +16,14 @@ export interface DpopLinkOptions {
   paths?: Iterable<string>;
 }
 
-const DEFAULT_DPOP_PATHS = ["auth.register", "auth.login", "auth.signInWithLink", "auth.refresh"];
+/** Every call that starts a session (sign-up, a password, an emailed link, a second factor's code), and the refresh. */
+const DEFAULT_DPOP_PATHS = [
+  "auth.register",
+  "auth.login",
+  "auth.signInWithLink",
+  "auth.verifyMfa",
+  "auth.refresh",
+];
 
 /**
  * Sender-constrains the session's refresh tokens (RFC 9449): a sign-in that
@@ -70,7 +77,8 @@ export function dpopLink<TRouter extends AnyTRPCRouter>(
                 error: (error) => {
                   // Refused while this answer's `Date` corrected the clock: the proof was dated
                   // wrongly, not forged, and one more in the server's time will do. The server
-                  // refuses a proof before it spends the refresh token, so asking again is safe.
+                  // refuses a proof before it spends anything (the refresh token, a second
+                  // factor's code or its sign-in ticket), so asking again is safe.
                   const clockMoved = proved !== undefined && clock.offsetMs !== proved.offsetMs;
                   if (!retried && clockMoved && authCodeOf(error) === "DPOP_INVALID") {
                     attempt(true);

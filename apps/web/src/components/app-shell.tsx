@@ -1,6 +1,8 @@
 import { useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { describeError, type ErrorDescription } from "../errors/describe-error.ts";
+import { useMfaEnrolmentRedirect } from "../hooks/use-mfa-enrolment-redirect.ts";
+import type { ShellContext } from "../routes/shell-context.ts";
 import { useSession } from "../session/session-context.ts";
 import { EmailVerificationBanner } from "./email-verification-banner.tsx";
 import { ErrorAlert } from "./error-alert.tsx";
@@ -12,10 +14,16 @@ const NAV = [
   { to: "/devices", label: "Devices" },
   { to: "/password", label: "Password" },
   { to: "/activity", label: "Activity" },
+  { to: "/security", label: "Security" },
 ];
 
-/** The frame of every signed-in page: brand, navigation, log out, and a banner until the address is confirmed. */
+/**
+ * The frame of every signed-in page: brand, navigation, log out, a banner
+ * until the address is confirmed, and the way to the Security page for an
+ * account that must turn on two-factor authentication first.
+ */
 export function AppShell() {
+  const shell: ShellContext = { mfaEnrolmentRequired: useMfaEnrolmentRedirect() };
   const session = useSession();
   const [pending, setPending] = useState(false);
   const { pathname } = useLocation();
@@ -70,7 +78,7 @@ export function AppShell() {
       <main id="main" className="page" tabIndex={-1}>
         <EmailVerificationBanner />
         <ErrorAlert error={shownError} />
-        <Outlet />
+        <Outlet context={shell} />
       </main>
     </div>
   );

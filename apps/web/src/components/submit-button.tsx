@@ -7,6 +7,8 @@ interface SubmitButtonProps {
   pendingLabel: string;
   disabled?: boolean;
   variant?: "primary" | "danger";
+  /** Full width, as the one action of a form; false beside another button (Cancel). */
+  block?: boolean;
   children: ReactNode;
 }
 
@@ -22,12 +24,13 @@ export function SubmitButton({
   pendingLabel,
   disabled = false,
   variant = "primary",
+  block = true,
   children,
 }: SubmitButtonProps) {
   return (
     <button
       type="submit"
-      className={`button button-${variant} button-block`}
+      className={`button button-${variant}${block ? " button-block" : ""}`}
       disabled={disabled}
       aria-disabled={pending || undefined}
       aria-busy={pending}

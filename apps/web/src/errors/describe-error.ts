@@ -13,6 +13,10 @@ export interface ErrorDescription {
   issues?: Array<{ path: string; message: string }>;
   /** LINK_EXPIRED: the address the link was mailed to, for sending a new one in one click. */
   email?: string;
+  /** MFA_REQUIRED: the single-use ticket `auth.verifyMfa` takes with the second factor. */
+  mfaToken?: string;
+  /** MFA_REQUIRED: the second factors the ticket accepts ("totp", "recovery_code"). */
+  methods?: string[];
 }
 
 /** What each code means to a user; codes not listed here use the server's own message. */
@@ -32,6 +36,21 @@ const MESSAGES: Partial<Record<AuthCode, string>> = {
   LINK_EXPIRED: "This link has expired.",
   // The server has mailed a link (a fresh one, unless it sent too many lately): the way forward is in their inbox.
   EMAIL_NOT_VERIFIED: "Confirm your email address first: open the link we mailed you, then log in.",
+  // The password was right: the code step takes over, so this is seldom read.
+  MFA_REQUIRED: "Enter the code from your authenticator app to finish logging in.",
+  // The ticket is still good: they try again on the same step.
+  MFA_CODE_INVALID: "That code didn't work. Check it and try again.",
+  // Five minutes passed, or the ticket was spent (in another tab, say): only the password step can issue a new one.
+  MFA_TOKEN_INVALID: "That log-in took too long to finish. Enter your password again.",
+  // Turned on meanwhile in another tab or on another device.
+  MFA_ALREADY_ENABLED:
+    "Two-factor authentication is already on for this account. Reload the page to see it.",
+  MFA_NOT_ENABLED:
+    "Two-factor authentication is off for this account (turned off elsewhere, or the set-up was restarted). Reload the page and try again.",
+  // The session signed in with a password only; a team's sensitive procedure wants the code too.
+  STEP_UP_REQUIRED: "To do this, log out and log in again with your authenticator app's code.",
+  MFA_ENROLLMENT_REQUIRED:
+    "Your account needs two-factor authentication: turn it on, then sign in again.",
 };
 
 /** A link page opened without a token a link of ours could carry: cut short, or typed by hand. */
@@ -40,6 +59,11 @@ export const MISSING_LINK_TOKEN: ErrorDescription = {
   message:
     "This address holds no usable link. Open the link from the email again, or copy all of it into the address bar.",
 };
+
+/** The words for `code`, for a page that explains it before any call fails (MFA_ENROLLMENT_REQUIRED). */
+export function messageOf(code: AuthCode): string {
+  return MESSAGES[code] ?? AUTH_CODE_MESSAGE[code] ?? "Something went wrong.";
+}
 
 /** Turns a failed call into words, keeping the details a form can place next to a field. */
 export function describeError(error: unknown): ErrorDescription {
@@ -50,10 +74,14 @@ export function describeError(error: unknown): ErrorDescription {
   const data = (error as { data: Record<string, unknown> }).data;
   return {
     code,
-    message: MESSAGES[code] ?? AUTH_CODE_MESSAGE[code] ?? "Something went wrong.",
+    message: messageOf(code),
     ...(typeof data.retryAt === "number" ? { retryAt: data.retryAt } : {}),
     ...(typeof data.reason === "string" ? { reason: data.reason } : {}),
     ...(Array.isArray(data.issues) ? { issues: data.issues } : {}),
     ...(typeof data.email === "string" ? { email: data.email } : {}),
+    ...(typeof data.mfaToken === "string" ? { mfaToken: data.mfaToken } : {}),
+    ...(Array.isArray(data.methods)
+      ? { methods: data.methods.filter((m): m is string => typeof m === "string") }
+      : {}),
   };
 }

@@ -1,4 +1,10 @@
-import { checkPasswordLength, emailSchema, registerInput } from "@sesame/auth/contracts";
+import {
+  checkPasswordLength,
+  emailSchema,
+  registerInput,
+  totpCodeInput,
+  verifyMfaInput,
+} from "@sesame/auth/contracts";
 
 /** A message per field that needs fixing; empty when the form may be sent. */
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
@@ -17,6 +23,22 @@ function emailError(email: string): string | undefined {
 function newPasswordError(password: string): string | undefined {
   const problem = checkPasswordLength(password);
   return problem ? LENGTH_MESSAGE[problem] : undefined;
+}
+
+function currentPasswordError(password: string): string | undefined {
+  return password === "" ? "Enter your current password." : undefined;
+}
+
+/** A code from an authenticator app, by the contract the server checks (six digits, spaces forgiven). */
+function totpCodeError(code: string): string | undefined {
+  const parsed = totpCodeInput.shape.code.safeParse(code);
+  return parsed.success ? undefined : "Enter the 6-digit code from your authenticator app.";
+}
+
+function recoveryCodeError(code: string): string | undefined {
+  if (code.trim() === "") return "Enter one of your recovery codes.";
+  const parsed = verifyMfaInput.shape.recoveryCode.unwrap().safeParse(code);
+  return parsed.success ? undefined : "A recovery code looks like this: 4f7k-2m9q-x3ab.";
 }
 
 function compact<F extends string>(errors: Record<F, string | undefined>): FieldErrors<F> {
@@ -49,7 +71,7 @@ export function validateLogIn(values: { email: string; password: string }) {
 
 export function validateChangePassword(values: { currentPassword: string; newPassword: string }) {
   return compact({
-    currentPassword: values.currentPassword === "" ? "Enter your current password." : undefined,
+    currentPassword: currentPasswordError(values.currentPassword),
     newPassword: newPasswordError(values.newPassword),
   });
 }
@@ -74,6 +96,31 @@ export function validateChangeEmail(
     newEmail:
       emailError(values.newEmail) ?? (unchanged ? "This is already your address." : undefined),
     currentPassword: values.currentPassword === "" ? "Enter your current password." : undefined,
+  });
+}
+
+/** Turning two-factor on begins with the password: whoever finds the screen unlocked cannot. */
+export function validateCurrentPassword(values: { currentPassword: string }) {
+  return compact({ currentPassword: currentPasswordError(values.currentPassword) });
+}
+
+/** The code that confirms a new authenticator app. */
+export function validateTotpCode(values: { code: string }) {
+  return compact({ code: totpCodeError(values.code) });
+}
+
+/** Turning two-factor off, or new recovery codes: the password and a current code. */
+export function validatePasswordAndCode(values: { currentPassword: string; code: string }) {
+  return compact({
+    currentPassword: currentPasswordError(values.currentPassword),
+    code: totpCodeError(values.code),
+  });
+}
+
+/** The second step of a log-in: the app's code, or a recovery code instead. */
+export function validateSecondFactor(values: { code: string }, method: "totp" | "recovery_code") {
+  return compact({
+    code: method === "totp" ? totpCodeError(values.code) : recoveryCodeError(values.code),
   });
 }
 

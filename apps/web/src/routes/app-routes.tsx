@@ -9,6 +9,7 @@ import { EmailSignInPage } from "../pages/email-sign-in-page.tsx";
 import { ForgotPasswordPage } from "../pages/forgot-password-page.tsx";
 import { LogInPage } from "../pages/log-in-page.tsx";
 import { ResetPasswordPage } from "../pages/reset-password-page.tsx";
+import { SecurityPage } from "../pages/security-page.tsx";
 import { SignInLinkPage } from "../pages/sign-in-link-page.tsx";
 import { SignUpPage } from "../pages/sign-up-page.tsx";
 import { VerifyEmailPage } from "../pages/verify-email-page.tsx";
@@ -34,6 +35,7 @@ export function AppRoutes() {
           <Route path="/devices" element={<DevicesPage />} />
           <Route path="/password" element={<ChangePasswordPage />} />
           <Route path="/activity" element={<ActivityPage />} />
+          <Route path="/security" element={<SecurityPage />} />
         </Route>
       </Route>
       <Route path="*" element={<Navigate to="/account" replace />} />
