@@ -61,6 +61,10 @@ export function oauthRoutes(options: OAuthRoutesOptions): Hono {
       ip: clientIp(c, options.trustProxy),
       userAgent: c.req.header("user-agent")?.slice(0, 512) ?? null,
     };
+    // A sign-in like any other: it spends the IP's sign-in budget.
+    if ((await auth.requestBudgets.signIn.spend(meta.ip ?? "unknown")) !== undefined) {
+      return toLogin(c, "RATE_LIMITED");
+    }
     try {
       const outcome = await auth.oauth.finish(
         {

@@ -1,3 +1,4 @@
+import { createRemoteJWKSet, jwtVerify } from "jose";
 import * as client from "openid-client";
 import { normalizeEmail } from "../accounts/normalize-email.ts";
 import type { ProviderClient, ProviderProfile } from "./provider-profile.ts";
@@ -10,6 +11,7 @@ import type { ProviderClient, ProviderProfile } from "./provider-profile.ts";
  */
 export class OidcProviderClient implements ProviderClient {
   private configuration: Promise<client.Configuration> | undefined;
+  private jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(
     readonly id: string,
@@ -53,7 +55,15 @@ export class OidcProviderClient implements ProviderClient {
       { redirect_uri: checks.redirectUri },
     );
     const claims = tokens.claims();
-    if (!claims) throw new Error("the provider sent no ID token");
+    if (!claims || !tokens.id_token) throw new Error("the provider sent no ID token");
+    // openid-client trusts an ID token from the token endpoint for arriving
+    // over TLS (OpenID Connect Core §3.1.3.7); its signature is checked here
+    // too, against the provider's JWKS, so a forged one is refused whatever
+    // the transport.
+    await jwtVerify(tokens.id_token, await this.keys(), {
+      issuer: claims.iss,
+      audience: this.clientId,
+    });
     // Many providers put the address only in the UserInfo response (OpenID
     // Connect Core §5.4); openid-client checks it names the ID token's subject.
     const info =
@@ -62,6 +72,15 @@ export class OidcProviderClient implements ProviderClient {
         : await client.fetchUserInfo(await this.config(), tokens.access_token, claims.sub);
     const email = typeof info.email === "string" ? normalizeEmail(info.email) : null;
     return { subject: claims.sub, email, emailVerified: info.email_verified === true };
+  }
+
+  /** The provider's signing keys, from the JWKS its metadata names (cached and refreshed by jose). */
+  private async keys(): Promise<ReturnType<typeof createRemoteJWKSet>> {
+    if (this.jwks) return this.jwks;
+    const uri = (await this.config()).serverMetadata().jwks_uri;
+    if (!uri) throw new Error("the provider publishes no JWKS");
+    this.jwks = createRemoteJWKSet(new URL(uri));
+    return this.jwks;
   }
 
   /** Discovered once, on first use (a provider down at start does not stop the server). */
