@@ -20,6 +20,7 @@ import buildWebApp from "../test/support/build-web-app.ts";
 import { DESKTOP, launchChromium, openContext, PHONE } from "../test/support/chromium.ts";
 import { Mailbox, SUBJECT } from "../test/support/mailbox.ts";
 import { type SesameApp, startSesameApp } from "../test/support/sesame-app.ts";
+import { addVirtualAuthenticator } from "../test/support/virtual-authenticator.ts";
 
 const OUT_DIR = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
 const OTHER_DEVICES = [
@@ -48,7 +49,8 @@ async function screenshotsAt(
   width: string,
 ) {
   const email = `ada.${width}@example.com`;
-  const context = await openContext(browser, app.url, viewport);
+  // At the public origin (http://localhost:<port>): a passkey's relying party cannot be an IP address.
+  const context = await openContext(browser, app.server.issuer, viewport);
   const page = await context.newPage();
 
   await page.goto("/signup");
@@ -128,6 +130,15 @@ async function screenshotsAt(
   await page.getByText("Store these now: they will not be shown again.").waitFor();
   await shoot(page, "security-recovery-codes", width);
   await page.getByRole("button", { name: "I've stored them: done" }).click();
+
+  // A passkey beside the app; the authenticator unplugged after, or the log-in page's
+  // background request would be answered by it at once and sign straight back in.
+  const unplug = await addVirtualAuthenticator(page);
+  await page.getByLabel("Passkey name (optional)", { exact: true }).fill("MacBook Air");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await page.getByText("Added the passkey “MacBook Air”.").waitFor();
+  await shoot(page, "security-passkeys", width);
+  await unplug();
 
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByText("You have logged out.").waitFor();

@@ -11,6 +11,7 @@ import {
 } from "./support/app-driver.ts";
 import { browserSuite } from "./support/browser-suite.ts";
 import type { SesameApp } from "./support/sesame-app.ts";
+import { withoutPasskeyAutofill } from "./support/virtual-authenticator.ts";
 
 const suite = browserSuite();
 
@@ -176,6 +177,10 @@ describe("a session bound to this browser's DPoP key (RFC 9449)", () => {
     await signUp(await elsewhere.newPage(), email);
     await elsewhere.close();
     const context = await suite.openContext();
+    // The log-in page's first call is then the log-in: no passkey challenge asked for in the
+    // background, and no list of providers (either answer's Date would correct the clock first).
+    await withoutPasskeyAutofill(context);
+    await context.route("**/trpc/auth.oauthProviders*", (route) => route.abort());
     await context.addInitScript(() => {
       // The app dates proofs by Date.now(): this device's clock.
       const now = Date.now;

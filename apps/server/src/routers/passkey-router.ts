@@ -6,16 +6,19 @@ import {
   passkeyListSchema,
   passkeyRegisteredSchema,
 } from "@sesame/auth";
-import { protectedProcedure, router } from "../trpc/trpc.ts";
+import { enrolmentProcedure, protectedProcedure, router } from "../trpc/trpc.ts";
 
-/** The caller's passkeys (WebAuthn). */
+/**
+ * The caller's passkeys (WebAuthn). Adding one is enrolment: an account
+ * held to REQUIRE_MFA_FOR_ROLES may add a passkey as its second factor.
+ */
 export const passkeyRouter = router({
   /** The options for `navigator.credentials.create()`; the challenge is kept server-side for 5 minutes. */
-  beginRegistration: protectedProcedure
+  beginRegistration: enrolmentProcedure
     .output(passkeyCreationOptionsSchema)
     .mutation(({ ctx }) => ctx.auth.passkeys.beginRegistration(ctx.user.id)),
 
-  finishRegistration: protectedProcedure
+  finishRegistration: enrolmentProcedure
     .input(finishPasskeyRegistrationInput)
     .output(passkeyRegisteredSchema)
     .mutation(({ ctx, input }) =>
@@ -28,7 +31,7 @@ export const passkeyRouter = router({
       ),
     ),
 
-  list: protectedProcedure
+  list: enrolmentProcedure
     .output(passkeyListSchema)
     .query(({ ctx }) => ctx.auth.passkeys.list(ctx.user.id)),
 

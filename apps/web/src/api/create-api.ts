@@ -21,6 +21,13 @@ import {
 const API_URL = "/trpc";
 
 /**
+ * Whether this browser may hold a session, so a visitor without one costs no
+ * request at start. Also set before a sign-in with a provider: that one
+ * ends on a page load with only the refresh cookie, for the start's restore.
+ */
+export const sessionHint = localStorageHint("sesame-may-be-signed-in");
+
+/**
  * Everything that talks to the server, built once at start: the session (the
  * access token lives only here, in memory), the tRPC client whose calls it
  * keeps authorized, and the query cache, emptied on every sign-out (and
@@ -59,7 +66,7 @@ export function createApi() {
     logout: () => tokenClient.auth.logout.mutate(),
     lock: webLocks(),
     channel: broadcastChannel("sesame-session"),
-    hint: localStorageHint("sesame-may-be-signed-in"),
+    hint: sessionHint,
   });
   const trpcClient = createTRPCClient<AppRouter>({
     links: [

@@ -154,6 +154,23 @@ describe("authLink", () => {
     expect(server.refreshCalls).toBe(1);
   });
 
+  it("sends both halves of a passkey sign-in at once, without a token", async () => {
+    const tab = openTab(server, hub, lock);
+    const restoring = tab.session.restore();
+
+    const results = await Promise.all(
+      ["auth.beginPasskeyLogin", "auth.finishPasskeyLogin"].map((path) => tab.call(path)),
+    );
+    await restoring;
+
+    // A sign-in like a password's: no session to wait for, and none to renew on a refusal.
+    expect(results).toEqual([
+      { path: "auth.beginPasskeyLogin", token: undefined },
+      { path: "auth.finishPasskeyLogin", token: undefined },
+    ]);
+    expect(server.refreshCalls).toBe(1);
+  });
+
   it("sends what an emailed link's page posts at once, not after the restore under way", async () => {
     const tab = openTab(server, hub, lock);
     const restoring = tab.session.restore();

@@ -17,6 +17,9 @@ const DEFAULT_PUBLIC_PATHS = [
   "auth.logout",
   // The second step of a sign-in (the code after MFA_REQUIRED): like the first, it has no session yet.
   "auth.verifyMfa",
+  // A passkey sign-in, both halves: the challenge is asked for before there is any session to wait for.
+  "auth.beginPasskeyLogin",
+  "auth.finishPasskeyLogin",
   // What an emailed link's page posts, and the requests for a link: a visitor has no session to wait for.
   "auth.requestPasswordReset",
   "auth.resetPassword",

@@ -42,6 +42,12 @@ function standInServer(serverNow: () => number) {
       login: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.login")),
       signInWithLink: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.signInWithLink")),
       verifyMfa: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.verifyMfa")),
+      beginPasskeyLogin: t.procedure.mutation(({ ctx }) =>
+        checkProof(ctx.req, "auth.beginPasskeyLogin"),
+      ),
+      finishPasskeyLogin: t.procedure.mutation(({ ctx }) =>
+        checkProof(ctx.req, "auth.finishPasskeyLogin"),
+      ),
       refresh: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.refresh")),
     }),
     user: t.router({
@@ -99,12 +105,17 @@ describe("dpopLink", () => {
     await client.mutation("auth.signInWithLink", undefined);
     // The code after MFA_REQUIRED is what starts that session: it is the sign-in that binds.
     await client.mutation("auth.verifyMfa", undefined);
+    // A passkey's signature starts a session too; asking for its challenge binds nothing.
+    await client.mutation("auth.beginPasskeyLogin", undefined);
+    await client.mutation("auth.finishPasskeyLogin", undefined);
     await client.mutation("auth.refresh", undefined);
 
     expect(server.seen.map((s) => [s.path, typeof s.proof])).toEqual([
       ["auth.login", "string"],
       ["auth.signInWithLink", "string"],
       ["auth.verifyMfa", "string"],
+      ["auth.beginPasskeyLogin", "object"],
+      ["auth.finishPasskeyLogin", "string"],
       ["auth.refresh", "string"],
     ]);
   });

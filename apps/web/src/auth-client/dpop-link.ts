@@ -16,12 +16,18 @@ export interface DpopLinkOptions {
   paths?: Iterable<string>;
 }
 
-/** Every call that starts a session (sign-up, a password, an emailed link, a second factor's code), and the refresh. */
+/**
+ * Every call that starts a session (sign-up, a password, an emailed link, a
+ * second factor's code, a passkey's signature), and the refresh. Not
+ * `auth.beginPasskeyLogin`: it only hands out a challenge, binds nothing,
+ * and a proof there would be signed for nobody to read.
+ */
 const DEFAULT_DPOP_PATHS = [
   "auth.register",
   "auth.login",
   "auth.signInWithLink",
   "auth.verifyMfa",
+  "auth.finishPasskeyLogin",
   "auth.refresh",
 ];
 

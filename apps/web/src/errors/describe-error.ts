@@ -2,7 +2,8 @@ import { AUTH_CODE_MESSAGE, type AuthCode } from "@sesame/auth/contracts";
 import { authCodeOf } from "../auth-client/index.ts";
 
 export interface ErrorDescription {
-  code: AuthCode | "NETWORK";
+  /** WEBAUTHN: the browser or the authenticator refused a passkey request, before Sesame saw it. */
+  code: AuthCode | "NETWORK" | "WEBAUTHN";
   /** A sentence for the person at the keyboard. */
   message: string;
   /** RATE_LIMITED: when they may try again (epoch seconds). */
@@ -51,6 +52,24 @@ const MESSAGES: Partial<Record<AuthCode, string>> = {
   STEP_UP_REQUIRED: "To do this, log out and log in again with your authenticator app's code.",
   MFA_ENROLLMENT_REQUIRED:
     "Your account needs two-factor authentication: turn it on, then sign in again.",
+  // At a passkey sign-in, most often a passkey removed from the account but still on the device.
+  PASSKEY_INVALID:
+    "That passkey didn't work. It may have been removed from your account: use your password or another passkey.",
+  // Removed meanwhile in another tab or on another device.
+  PASSKEY_NOT_FOUND: "That passkey was already removed. Reload the page to see your passkeys.",
+  // Back from a provider (`/login#error=…`): the sign-in was started in another browser, or took over 10 minutes.
+  OAUTH_STATE_INVALID: "That sign-in took too long or was started elsewhere. Try again.",
+  OAUTH_FAILED: "The sign-in provider couldn't confirm who you are. Try again.",
+  // A provider removed from the configuration since the button was drawn.
+  OAUTH_PROVIDER_UNKNOWN: "That way of signing in isn't available any more. Use another.",
+  OAUTH_REDIRECT_URI_INVALID: "Sesame refused where that sign-in was to return to. Try again.",
+  // Not joined to the account of the same address unless both sides verified it: the owner logs in and links.
+  ACCOUNT_EXISTS:
+    "An account with this email already exists. Log in with your password, then link the provider on your account page.",
+  IDENTITY_TAKEN: "That provider account is already linked to another Sesame account.",
+  IDENTITY_NOT_FOUND: "That provider isn't linked to your account any more. Reload the page.",
+  LAST_SIGN_IN_METHOD:
+    "This is your only way to sign in. Add a password or another sign-in method first.",
 };
 
 /** A link page opened without a token a link of ours could carry: cut short, or typed by hand. */

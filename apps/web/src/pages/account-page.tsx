@@ -4,6 +4,7 @@ import { useTRPC } from "../api/trpc.ts";
 import { ChangeEmailForm } from "../components/change-email-form.tsx";
 import { PageLoading } from "../components/page-loading.tsx";
 import { QueryError } from "../components/query-error.tsx";
+import { SignInMethodsSection } from "../components/sign-in-methods-section.tsx";
 import { formatDate } from "../format/format-time.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
 
@@ -54,6 +55,7 @@ export function AccountPage() {
           </div>
         </dl>
       </section>
+      <SignInMethodsSection />
       <section className="card" aria-labelledby="change-email-heading">
         <h2 id="change-email-heading">Change email</h2>
         <p className="muted">

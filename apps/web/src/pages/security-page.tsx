@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useTRPC } from "../api/trpc.ts";
 import { FormAlert } from "../components/form-alert.tsx";
 import { PageLoading } from "../components/page-loading.tsx";
+import { PasskeysSection } from "../components/passkeys-section.tsx";
 import { PasswordAndCodeForm } from "../components/password-and-code-form.tsx";
 import { QueryError } from "../components/query-error.tsx";
 import { RecoveryCodes } from "../components/recovery-codes.tsx";
@@ -21,8 +22,8 @@ const FEW_CODES = 3;
 
 /**
  * How the account is protected beyond its password: two-factor
- * authentication with an authenticator app (TOTP) and its recovery codes.
- * Each section is one factor; passkeys will get a section of their own here.
+ * authentication with an authenticator app (TOTP) and its recovery codes,
+ * and passkeys. Each section is one factor.
  */
 export function SecurityPage() {
   usePageTitle("Security");
@@ -81,7 +82,7 @@ export function SecurityPage() {
         <h1>Security</h1>
         <p className="lead">
           With two-factor authentication, logging in takes a code from your phone as well as your
-          password, so a stolen password alone can't open your account.
+          password, so a stolen password alone can't open your account. A passkey does both at once.
         </p>
       </header>
       {enrolmentRequired ? (
@@ -226,6 +227,9 @@ export function SecurityPage() {
           )}
         </section>
       ) : null}
+
+      {/* Until two-factor is on, the server refuses an account that must have it everything else. */}
+      {enrolmentRequired ? null : <PasskeysSection />}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { AuthLayout } from "../components/auth-layout.tsx";
 import { ErrorAlert } from "../components/error-alert.tsx";
 import { FormAlert } from "../components/form-alert.tsx";
 import { PasswordField } from "../components/password-field.tsx";
+import { ProviderButtons } from "../components/provider-buttons.tsx";
 import { SubmitButton } from "../components/submit-button.tsx";
 import { TextField } from "../components/text-field.tsx";
 import { describeError } from "../errors/describe-error.ts";
@@ -111,6 +112,7 @@ export function SignUpPage() {
           Create account
         </SubmitButton>
       </form>
+      <ProviderButtons />
       <p className="switch">
         Already have an account? <Link to="/login">Log in</Link>
       </p>

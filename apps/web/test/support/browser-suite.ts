@@ -39,10 +39,19 @@ export function browserSuite() {
       mailbox = opened.mailbox;
       return [opened.app, opened.mailbox];
     },
-    /** A fresh browser profile (its own cookie jar) pointed at this test's Sesame. */
-    openContext(viewport = DESKTOP): Promise<BrowserContext> {
+    /**
+     * A fresh browser profile (its own cookie jar) pointed at this test's
+     * Sesame: at the address it listens on, or `at: "public"` at its
+     * PUBLIC_URL (http://localhost:<port> unless set), for what the public
+     * origin decides, such as a passkey's relying party: an IP address
+     * cannot be one.
+     */
+    openContext(
+      viewport = DESKTOP,
+      at: "listening" | "public" = "listening",
+    ): Promise<BrowserContext> {
       if (!browser || !app) throw new Error("Call start() before openContext().");
-      return openContext(browser, app.url, viewport);
+      return openContext(browser, at === "public" ? app.server.issuer : app.url, viewport);
     },
   };
 }
