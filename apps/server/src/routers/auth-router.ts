@@ -52,10 +52,7 @@ export const authRouter = router({
     .output(authResultSchema)
     .mutation(({ ctx, input }) => {
       const transport = input.transport ?? "cookie";
-      const deviceToken =
-        transport === "cookie"
-          ? ctx.deviceCookie.read(ctx.req.headers.get("cookie"))
-          : input.deviceToken;
+      const deviceToken = deviceTokenOf(ctx, transport, input.deviceToken);
       return signIn(ctx, transport, () =>
         ctx.auth.accounts.login(input, withDpop(ctx, "auth.login"), deviceToken),
       );
@@ -133,10 +130,7 @@ export const authRouter = router({
     .output(authResultSchema)
     .mutation(({ ctx, input }) => {
       const transport = input.transport ?? "cookie";
-      const deviceToken =
-        transport === "cookie"
-          ? ctx.deviceCookie.read(ctx.req.headers.get("cookie"))
-          : input.deviceToken;
+      const deviceToken = deviceTokenOf(ctx, transport, input.deviceToken);
       return signIn(ctx, transport, () =>
         ctx.auth.mfa.verify(input, withDpop(ctx, "auth.verifyMfa"), deviceToken),
       );
@@ -154,10 +148,7 @@ export const authRouter = router({
     .output(authResultSchema)
     .mutation(({ ctx, input }) => {
       const transport = input.transport ?? "cookie";
-      const deviceToken =
-        transport === "cookie"
-          ? ctx.deviceCookie.read(ctx.req.headers.get("cookie"))
-          : input.deviceToken;
+      const deviceToken = deviceTokenOf(ctx, transport, input.deviceToken);
       return signIn(ctx, transport, () =>
         ctx.auth.passkeys.finishLogin(
           input.challengeId,
@@ -269,8 +260,7 @@ export const authRouter = router({
     .output(authResultSchema)
     .mutation(({ ctx, input }) => {
       const transport = input.transport ?? "cookie";
-      const deviceToken =
-        transport === "cookie" ? ctx.deviceCookie.read(ctx.req.headers.get("cookie")) : undefined;
+      const deviceToken = deviceTokenOf(ctx, transport, undefined);
       return signIn(ctx, transport, () =>
         ctx.auth.email.signInWithLink(
           input.token,
@@ -280,6 +270,15 @@ export const authRouter = router({
       );
     }),
 });
+
+/** The client's device token: the browser's cookie, or what a native app sent in the body. */
+function deviceTokenOf(
+  ctx: Context,
+  transport: Transport,
+  fromBody: string | undefined,
+): string | undefined {
+  return transport === "cookie" ? ctx.deviceCookie.read(ctx.req.headers.get("cookie")) : fromBody;
+}
 
 /**
  * Register and login share their transport rules. With the cookie transport
