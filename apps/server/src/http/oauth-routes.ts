@@ -1,7 +1,9 @@
 import { AuthError, type AuthService, newBrowserSecret, returnToSchema } from "@sesame/auth";
 import { type Context, Hono } from "hono";
+import { requestMeta } from "../trpc/context.ts";
+import { sessionCookies } from "../trpc/token-delivery.ts";
 import { clientIp } from "./client-ip.ts";
-import { DEVICE_COOKIE_MAX_AGE, type DeviceCookie } from "./device-cookie.ts";
+import type { DeviceCookie } from "./device-cookie.ts";
 import type { OAuthCookie } from "./oauth-cookie.ts";
 import type { RefreshCookie } from "./refresh-cookie.ts";
 
@@ -57,41 +59,28 @@ export function oauthRoutes(options: OAuthRoutesOptions): Hono {
     c.header("set-cookie", oauthCookie.clear(), { append: true });
     c.header("cache-control", "no-store");
     if (!secret) return toLogin(c, "OAUTH_STATE_INVALID");
-    const meta = {
-      ip: clientIp(c, options.trustProxy),
-      userAgent: c.req.header("user-agent")?.slice(0, 512) ?? null,
-    };
+    const meta = requestMeta(c.req.raw, clientIp(c, options.trustProxy));
     // A sign-in like any other: it spends the IP's sign-in budget.
     if ((await auth.requestBudgets.signIn.spend(meta.ip ?? "unknown")) !== undefined) {
       return toLogin(c, "RATE_LIMITED");
     }
+    const callbackUri = oauthCallbackUri(issuer, provider);
     try {
       const outcome = await auth.oauth.finish(
         {
           provider,
           // The public callback URL (the registered redirect URI) with the query the
           // provider added: behind a proxy the URL this request came in on differs.
-          callbackUrl: new URL(`${oauthCallbackUri(issuer, provider)}${new URL(c.req.url).search}`),
-          callbackUri: oauthCallbackUri(issuer, provider),
+          callbackUrl: new URL(`${callbackUri}${new URL(c.req.url).search}`),
+          callbackUri,
           binding: { browserSecret: secret },
         },
         meta,
         options.deviceCookie.read(c.req.header("cookie") ?? null),
       );
       if (outcome.kind === "signed_in") {
-        const { issued } = outcome;
-        const maxAge = issued.refreshTokenExpiresAt - Math.floor(auth.now() / 1000);
-        c.header("set-cookie", options.refreshCookie.set(issued.refreshToken, maxAge), {
-          append: true,
-        });
-        if (issued.deviceToken) {
-          c.header(
-            "set-cookie",
-            options.deviceCookie.set(issued.deviceToken, DEVICE_COOKIE_MAX_AGE),
-            {
-              append: true,
-            },
-          );
+        for (const cookie of sessionCookies(options, outcome.issued, auth.now())) {
+          c.header("set-cookie", cookie, { append: true });
         }
       }
       return c.redirect(outcome.returnTo, 302);

@@ -37,12 +37,12 @@ export function createContextInner(
   resHeaders: Headers,
   ip: string | null,
 ): RequestContext {
-  return {
-    ...deps,
-    req,
-    resHeaders,
-    meta: { ip, userAgent: req.headers.get("user-agent")?.slice(0, 512) ?? null },
-  };
+  return { ...deps, req, resHeaders, meta: requestMeta(req, ip) };
+}
+
+/** Who is asking, as stored with sessions and audit events: the IP, and the user agent cut to 512 characters. */
+export function requestMeta(req: Request, ip: string | null): RequestMeta {
+  return { ip, userAgent: req.headers.get("user-agent")?.slice(0, 512) ?? null };
 }
 
 export type Context = RequestContext;

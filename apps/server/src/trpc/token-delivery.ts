@@ -1,5 +1,6 @@
 import type { AuthResult, IssuedTokens, Transport } from "@sesame/auth";
-import { DEVICE_COOKIE_MAX_AGE } from "../http/device-cookie.ts";
+import { DEVICE_COOKIE_MAX_AGE, type DeviceCookie } from "../http/device-cookie.ts";
+import type { RefreshCookie } from "../http/refresh-cookie.ts";
 import type { Context } from "./context.ts";
 
 /**
@@ -23,15 +24,28 @@ export function deliverTokens(
     const device = issued.deviceToken ? { deviceToken: issued.deviceToken } : {};
     return { ...result, refreshToken: issued.refreshToken, ...device };
   }
-  const maxAge = issued.refreshTokenExpiresAt - Math.floor(ctx.auth.now() / 1000);
-  ctx.resHeaders.append("set-cookie", ctx.refreshCookie.set(issued.refreshToken, maxAge));
-  if (issued.deviceToken) {
-    ctx.resHeaders.append(
-      "set-cookie",
-      ctx.deviceCookie.set(issued.deviceToken, DEVICE_COOKIE_MAX_AGE),
-    );
+  for (const cookie of sessionCookies(ctx, issued, ctx.auth.now())) {
+    ctx.resHeaders.append("set-cookie", cookie);
   }
   return result;
+}
+
+/**
+ * The Set-Cookie values of a fresh pair for a browser: the refresh cookie,
+ * living no longer than the refresh token, and the device cookie if one
+ * was issued. Shared by the tRPC sign-ins and the OAuth callback.
+ */
+export function sessionCookies(
+  cookies: { refreshCookie: RefreshCookie; deviceCookie: DeviceCookie },
+  issued: IssuedTokens,
+  nowMs: number,
+): string[] {
+  const maxAge = issued.refreshTokenExpiresAt - Math.floor(nowMs / 1000);
+  const values = [cookies.refreshCookie.set(issued.refreshToken, maxAge)];
+  if (issued.deviceToken) {
+    values.push(cookies.deviceCookie.set(issued.deviceToken, DEVICE_COOKIE_MAX_AGE));
+  }
+  return values;
 }
 
 export function clearRefreshCookie(ctx: Context): void {
