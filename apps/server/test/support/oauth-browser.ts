@@ -1,13 +1,25 @@
-import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 
-/** A free loopback port, for a server whose URL another must know before it starts. */
+/**
+ * A free loopback port, for a server whose URL another must know before it
+ * starts. Picked below Linux's ephemeral range (32768–60999): a port found
+ * free there and closed again could be taken by any other process's
+ * `listen(0)` before the server binds it (seen in CI); below it, only
+ * another caller of this function could, and each picks at random.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => resolve(true));
+    });
+    if (free) {
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    }
+  }
 }
 
 /**
