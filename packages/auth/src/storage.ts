@@ -1,4 +1,4 @@
-import type { AuditEventType, Role } from "./contracts/outputs.ts";
+import type { AuditDetail, AuditEventType, Role } from "./contracts/outputs.ts";
 
 /**
  * What the auth core needs from a database: atomic primitives, never rules
@@ -293,6 +293,13 @@ export interface AuditRecord {
   sessionId: string | null;
   ip: string | null;
   userAgent: string | null;
+  /**
+   * What the event says beyond its type (the provider of a federated sign-in,
+   * the recovery codes left). Part of what the event is: a fold continues a
+   * run only with an equal detail, and a row folded past the cap takes the
+   * latest event's (FoldInstruction).
+   */
+  detail?: AuditDetail;
 }
 
 /**
@@ -608,7 +615,7 @@ export interface StoredAuditEvent extends AuditRecord {
   id: number;
   /** How many events the row stands for (1 for a single event). */
   count: number;
-  /** When the first of them happened; `at` is the latest, whose session, IP and user agent the row keeps. */
+  /** When the first of them happened; `at` is the latest, whose session, IP, user agent and detail the row keeps. */
   firstAt: number;
 }
 
@@ -618,6 +625,13 @@ export interface StoredAuditEvent extends AuditRecord {
  * (audit/fold-rules.ts); a store only applies them, in one atomic step with
  * respect to every other append for the user, so that concurrent appends
  * neither lose a count nor decide on rows that are changing.
+ *
+ * Whatever the instruction, an event folds only into a row with its own
+ * detail (no detail equals no detail): events that say different things are
+ * counted apart. Past the cap it folds into the latest row of its type
+ * whatever that row's detail, which then becomes the event's, as the
+ * session, IP and user agent do: the cap's bound on rows holds whatever
+ * details a flood carries.
  */
 export interface FoldInstruction {
   /** Fold only into a row of the event's own session. */
@@ -648,7 +662,7 @@ export interface AuditStore {
   /**
    * Adds the event as a row, or, with `fold` and a user, adds it to the row
    * the instruction picks: count + 1, `at` the latest, `firstAt` the earliest,
-   * and session, IP and user agent the event's.
+   * and session, IP, user agent and detail the event's.
    */
   append(event: AuditRecord, fold?: FoldInstruction): Promise<void>;
   /** The user's rows, newest first by id (stable for paging, unlike the times a fold moves). */

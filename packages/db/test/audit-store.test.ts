@@ -219,6 +219,77 @@ describe.each(backends)("the audit store on $dialect", (backend: Backend) => {
     ]);
   });
 
+  it("keeps an event's detail, and an event without one reads back without one", async () => {
+    const storage = await backend.open();
+    const id = await user(storage);
+    await storage.audit.append(event(id, "recovery_code_used", T0, { detail: { remaining: 7 } }));
+    await storage.audit.append(
+      event(id, "oauth_sign_in", T0 + 1, { sessionId: "s1", detail: { provider: "google" } }),
+    );
+    await storage.audit.append(event(id, "logout", T0 + 2, { sessionId: "s1" }));
+    // An empty detail says nothing: stored as none.
+    await storage.audit.append(event(id, "logout", T0 + 3, { detail: {} }));
+    const rows = await list(storage, id);
+    expect(rows.map((row) => [row.type, row.detail])).toEqual([
+      ["logout", undefined],
+      ["logout", undefined],
+      ["oauth_sign_in", { provider: "google" }],
+      ["recovery_code_used", { remaining: 7 }],
+    ]);
+    expect(rows[0]).not.toHaveProperty("detail");
+  });
+
+  it("folds a run only with an equal detail (none equals none, whatever the key order)", async () => {
+    const storage = await backend.open();
+    const id = await user(storage);
+    const details = [
+      undefined,
+      { provider: "github", remaining: 2 },
+      undefined,
+      { remaining: 2, provider: "github" },
+      { provider: "google" },
+      { provider: "github", remaining: 2 },
+    ];
+    for (const [i, detail] of details.entries()) {
+      const at = T0 + i * MINUTE;
+      await storage.audit.append(event(id, "login_failed", at, { detail }), instruction(at));
+    }
+    const rows = await list(storage, id);
+    expect(rows.map((row) => [row.detail, row.count, row.firstAt, row.at])).toEqual([
+      [{ provider: "google" }, 1, T0 + 4 * MINUTE, T0 + 4 * MINUTE],
+      [{ provider: "github", remaining: 2 }, 3, T0 + MINUTE, T0 + 5 * MINUTE],
+      [undefined, 2, T0, T0 + 2 * MINUTE],
+    ]);
+  });
+
+  it("past the cap folds into the latest row of the type whatever its detail, which becomes the event's", async () => {
+    const storage = await backend.open();
+    const id = await user(storage);
+    const fold = (at: number) => instruction(at, { rows: 2 });
+    await storage.audit.append(
+      event(id, "login_failed", T0, { detail: { provider: "a" } }),
+      fold(T0),
+    );
+    await storage.audit.append(
+      event(id, "login_failed", T0 + 1, { detail: { provider: "b" } }),
+      fold(T0 + 1),
+    );
+    // Two rows: the cap is reached, so neither a third detail nor none adds a row.
+    await storage.audit.append(
+      event(id, "login_failed", T0 + 2, { detail: { provider: "c" } }),
+      fold(T0 + 2),
+    );
+    expect((await list(storage, id)).map((row) => [row.detail, row.count])).toEqual([
+      [{ provider: "c" }, 2],
+      [{ provider: "a" }, 1],
+    ]);
+    await storage.audit.append(event(id, "login_failed", T0 + 3), fold(T0 + 3));
+    expect((await list(storage, id)).map((row) => [row.detail, row.count])).toEqual([
+      [undefined, 3],
+      [{ provider: "a" }, 1],
+    ]);
+  });
+
   it("lists newest first by id, pages with `before` and filters by type", async () => {
     const storage = await backend.open();
     const id = await user(storage);

@@ -143,6 +143,65 @@ describe("describeActivity", () => {
     expect(describeActivity("logout", "Chrome on Linux")).toEqual(describeActivity("logout"));
   });
 
+  it("names the provider of a sign-in, a sign-up, a link and an unlink", () => {
+    const google = { provider: "google" };
+    expect(describeActivity("oauth_sign_in", undefined, 1, google)).toEqual({
+      title: "Signed in with Google",
+      tone: "routine",
+    });
+    expect(describeActivity("oauth_sign_in", undefined, 1, { provider: "github" }).title).toBe(
+      "Signed in with GitHub",
+    );
+    // A provider of the server's own configuration goes by its id.
+    expect(describeActivity("oauth_sign_in", undefined, 1, { provider: "acme-sso" }).title).toBe(
+      "Signed in with acme-sso",
+    );
+    expect(describeActivity("register", undefined, 1, google).title).toBe(
+      "Account created with Google",
+    );
+    expect(describeActivity("identity_linked", undefined, 1, google)).toEqual({
+      title: "Google account linked",
+      detail: "It can now sign you in to Sesame.",
+      tone: "notice",
+    });
+    expect(describeActivity("identity_unlinked", undefined, 1, google).title).toBe(
+      "Google account unlinked",
+    );
+    // A provider named "toString" is no lookup into the object's prototype.
+    expect(describeActivity("oauth_sign_in", undefined, 1, { provider: "toString" }).title).toBe(
+      "Signed in with toString",
+    );
+  });
+
+  it("says how many recovery codes are left, and what to do when none are", () => {
+    expect(describeActivity("recovery_code_used", undefined, 1, { remaining: 7 })).toEqual({
+      title: "Recovery code used (7 left)",
+      detail: "That code can't be used again. Not you? Change your password.",
+      tone: "notice",
+    });
+    expect(describeActivity("recovery_code_used", undefined, 1, { remaining: 0 })).toEqual({
+      title: "Recovery code used (none left)",
+      detail: "That was the last one: make new recovery codes on the Security page.",
+      tone: "notice",
+    });
+  });
+
+  it("reads an event without a detail, or with one its type does not use, by its type alone", () => {
+    expect(describeActivity("oauth_sign_in", undefined, 1, {})).toEqual(
+      describeActivity("oauth_sign_in"),
+    );
+    expect(describeActivity("recovery_code_used", undefined, 1, { provider: "google" })).toEqual(
+      describeActivity("recovery_code_used"),
+    );
+    expect(describeActivity("login_succeeded", undefined, 1, { provider: "google" })).toEqual(
+      describeActivity("login_succeeded"),
+    );
+    // Folded rows keep the detail's words and say how many.
+    expect(describeActivity("oauth_sign_in", undefined, 2, { provider: "google" }).title).toBe(
+      "Signed in with Google (2 times)",
+    );
+  });
+
   it("still says something for an event type this app does not know yet", () => {
     expect(describeActivity("api_key_created")).toEqual({
       title: "Security event",

@@ -1,4 +1,4 @@
-import type { AuditEventType } from "@sesame/auth/contracts";
+import type { AuditDetail, AuditEventType } from "@sesame/auth/contracts";
 
 /** How much an event deserves a second look: most are routine, a few are worth checking. */
 export type ActivityTone = "routine" | "notice" | "alarm";
@@ -169,25 +169,68 @@ const COUNTED_TITLES: Partial<Record<AuditEventType, (n: number) => string>> = {
 };
 
 /**
+ * The names of the preset providers as people know them; any other provider
+ * (an OpenID Connect one from the server's configuration) by its id.
+ */
+const PROVIDER_NAMES: Record<string, string> = { google: "Google", github: "GitHub" };
+
+const providerName = (id: string): string =>
+  Object.hasOwn(PROVIDER_NAMES, id) ? (PROVIDER_NAMES[id] as string) : id;
+
+/**
+ * The words of an event whose detail says more than its type: which provider
+ * signed in or was linked, how many recovery codes are left. Without a detail
+ * (an older server's event) the type's own words stand.
+ */
+function withDetail(
+  type: AuditEventType,
+  description: ActivityDescription,
+  detail: AuditDetail | undefined,
+): ActivityDescription {
+  const { provider, remaining } = detail ?? {};
+  if (provider !== undefined) {
+    const name = providerName(provider);
+    if (type === "oauth_sign_in") return { ...description, title: `Signed in with ${name}` };
+    if (type === "register") return { ...description, title: `Account created with ${name}` };
+    if (type === "identity_linked") return { ...description, title: `${name} account linked` };
+    if (type === "identity_unlinked") return { ...description, title: `${name} account unlinked` };
+  }
+  if (type === "recovery_code_used" && remaining !== undefined) {
+    if (remaining === 0) {
+      return {
+        ...description,
+        title: "Recovery code used (none left)",
+        detail: "That was the last one: make new recovery codes on the Security page.",
+      };
+    }
+    return { ...description, title: `Recovery code used (${remaining} left)` };
+  }
+  return description;
+}
+
+/**
  * A security event in plain words. `endedDevice` names the device whose
  * session the event ended ("Firefox on Windows"), when it is known: a device
  * signed out from elsewhere, or a session ended for a reused token. `count`
  * is how many events the row stands for ("12 failed sign-in attempts").
+ * `detail` is the event's own (`AuditEvent.detail`): "Signed in with Google",
+ * "Recovery code used (7 left)".
  */
 export function describeActivity(
   type: string,
   endedDevice?: string,
   count = 1,
+  detail?: AuditDetail,
 ): ActivityDescription {
   // A server newer than this app may know more kinds of event.
   if (!isKnownType(type))
     return { title: count > 1 ? `${count} security events` : "Security event", tone: "routine" };
+  const description = withDetail(type, DESCRIPTIONS[type], detail);
   if (count > 1) {
     const counted = COUNTED_TITLES[type];
-    const { title, ...rest } = DESCRIPTIONS[type];
+    const { title, ...rest } = description;
     return { ...rest, title: counted ? counted(count) : `${title} (${count} times)` };
   }
-  const description = DESCRIPTIONS[type];
   if (!endedDevice) return description;
   if (type === "session_revoked") return { ...description, detail: `Signed out: ${endedDevice}.` };
   if (type === "refresh_reuse_detected")

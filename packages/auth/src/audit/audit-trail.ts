@@ -1,8 +1,8 @@
 import type { Clock } from "../clock.ts";
 import type { AuditListInput } from "../contracts/inputs.ts";
-import type { AuditEvent, AuditEventType } from "../contracts/outputs.ts";
+import type { AuditDetail, AuditEvent, AuditEventType } from "../contracts/outputs.ts";
 import type { RequestMeta } from "../request-meta.ts";
-import type { AuditStore } from "../storage.ts";
+import type { AuditRecord, AuditStore } from "../storage.ts";
 import { foldInstructionFor } from "./fold-rules.ts";
 
 /** How many events `list` answers when the caller does not say. */
@@ -24,15 +24,17 @@ export class AuditTrail {
     type: AuditEventType,
     subject: { userId: string | null; sessionId?: string | null },
     meta: RequestMeta,
+    detail?: AuditDetail,
   ): Promise<void> {
     const at = this.clock.now();
-    const event = {
+    const event: AuditRecord = {
       type,
       at,
       userId: subject.userId,
       sessionId: subject.sessionId ?? null,
       ip: meta.ip,
       userAgent: meta.userAgent,
+      ...(detail && { detail }),
     };
     // Events of no account (an unknown email) are shown to no one and counted
     // against no account's cap: they stay one row each, for operators.
@@ -56,6 +58,7 @@ export class AuditTrail {
       sessionId: row.sessionId,
       ip: row.ip,
       userAgent: row.userAgent,
+      ...(row.detail && { detail: row.detail }),
     }));
   }
 }

@@ -69,9 +69,11 @@ export {
 } from "./inputs.ts";
 export {
   AUDIT_EVENT_TYPES,
+  type AuditDetail,
   type AuditEvent,
   type AuditEventType,
   type AuthResult,
+  auditDetailSchema,
   auditEventListSchema,
   auditEventSchema,
   authResultSchema,

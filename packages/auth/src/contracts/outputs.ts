@@ -87,9 +87,25 @@ export const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
 
 /**
+ * What an event says beyond its type, for the few types that say more. A
+ * closed set of typed, bounded fields rather than a free-form map: every
+ * client gets a schema to read it by, and nothing a request carries can grow
+ * an audit row. A field a later server adds is stripped, not refused, by
+ * clients parsing with this schema.
+ */
+export const auditDetailSchema = z.object({
+  /** The sign-in provider's id (`google`, `github`, an `OAUTH_PROVIDERS` id): `oauth_sign_in`, `identity_linked`, `identity_unlinked`, and `register` of an account made by one. */
+  provider: z.string().min(1).max(32).optional(),
+  /** How many recovery codes are left after a `recovery_code_used`. */
+  remaining: z.number().int().min(0).optional(),
+});
+export type AuditDetail = z.infer<typeof auditDetailSchema>;
+
+/**
  * One row of the audit log. Repeated events (failed sign-ins, refreshes) come
  * folded: `count` of them from `firstAt` to `at`, with the session, IP and user
  * agent of the latest; a single event has count 1 and `firstAt` equal to `at`.
+ * `detail` is present only for an event that carries one.
  */
 export const auditEventSchema = z.object({
   id: z.number().int(),
@@ -100,6 +116,7 @@ export const auditEventSchema = z.object({
   sessionId: z.string().nullable(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
+  detail: auditDetailSchema.optional(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

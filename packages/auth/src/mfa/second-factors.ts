@@ -169,7 +169,9 @@ export class SecondFactors {
     }
     await mfaTickets.consume(input.mfaToken);
     if (recoveryCodesLeft !== undefined) {
-      await audit.record("recovery_code_used", { userId: user.id }, meta);
+      await audit.record("recovery_code_used", { userId: user.id }, meta, {
+        remaining: recoveryCodesLeft,
+      });
       await this.notify(user.id, { kind: "recovery_code_used", left: recoveryCodesLeft }, meta);
     }
     return startSession(this.deps, { ...user, credentialVersion: ticket.credentialVersion }, meta, {

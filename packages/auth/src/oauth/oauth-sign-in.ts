@@ -7,7 +7,7 @@ import { requireSecondFactorIfEnrolled } from "../mfa/mfa-challenge.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";
 import { startSession } from "../sessions/start-session.ts";
-import type { IdentityRecord, OAuthStateRecord, UserRecord } from "../storage.ts";
+import type { AuditRecord, IdentityRecord, OAuthStateRecord, UserRecord } from "../storage.ts";
 import type { ProviderClient, ProviderProfile } from "./provider-profile.ts";
 
 /** How long the round trip to the provider may take. */
@@ -150,6 +150,7 @@ export class OAuthSignIn {
       sessionId,
       ip: meta.ip,
       userAgent: meta.userAgent,
+      detail: { provider },
     });
     if (outcome === "not_found") throw new AuthError("IDENTITY_NOT_FOUND");
     if (outcome === "last_method") throw new AuthError("LAST_SIGN_IN_METHOD");
@@ -183,6 +184,7 @@ export class OAuthSignIn {
       dpopJkt: null,
       amr: [FEDERATED_AMR],
       deviceToken: deviceId ? deviceToken : undefined,
+      detail: { provider },
     });
   }
 
@@ -208,7 +210,7 @@ export class OAuthSignIn {
       }
       const linked = await storage.identities.link(
         { ...identity, userId: existing.id },
-        this.auditOf("identity_linked", existing.id, null, meta, now),
+        this.auditOf("identity_linked", existing.id, provider, meta, now),
       );
       if (linked !== "linked") throw new AuthError("ACCOUNT_EXISTS");
       return existing;
@@ -228,7 +230,7 @@ export class OAuthSignIn {
     const created = await storage.identities.createUserWithIdentity(
       user,
       { ...identity, userId: user.id },
-      this.auditOf("register", user.id, null, meta, now),
+      this.auditOf("register", user.id, provider, meta, now),
     );
     if (created === "email_taken") throw new AuthError("ACCOUNT_EXISTS");
     if (created === "identity_taken") {
@@ -250,7 +252,7 @@ export class OAuthSignIn {
     const now = this.deps.clock.now();
     const outcome = await this.deps.storage.identities.link(
       this.identityOf(provider, profile, userId, now),
-      this.auditOf("identity_linked", userId, null, meta, now),
+      this.auditOf("identity_linked", userId, provider, meta, now),
     );
     if (outcome !== "linked") throw new AuthError("IDENTITY_TAKEN");
   }
@@ -272,14 +274,23 @@ export class OAuthSignIn {
     };
   }
 
+  /** The event of an identity joining an account, or of the account it made; it names the provider. */
   private auditOf(
     type: "identity_linked" | "register",
     userId: string,
-    sessionId: string | null,
+    provider: string,
     meta: RequestMeta,
     now: number,
-  ) {
-    return { type, at: now, userId, sessionId, ip: meta.ip, userAgent: meta.userAgent };
+  ): AuditRecord {
+    return {
+      type,
+      at: now,
+      userId,
+      sessionId: null,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      detail: { provider },
+    };
   }
 
   private client(id: string): ProviderClient {

@@ -2,6 +2,7 @@ import { toUser } from "../accounts/to-wire.ts";
 import type { AuthDeps } from "../auth-deps.ts";
 import { toEpochSeconds } from "../clock.ts";
 import { AuthError } from "../contracts/auth-error.ts";
+import type { AuditDetail } from "../contracts/outputs.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { UserRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";
@@ -29,6 +30,8 @@ export async function startSession(
     dpopJkt: string | null;
     /** The client's device token when it is valid for this account: kept, not replaced. */
     deviceToken?: string;
+    /** What the sign-in's audit event says beyond its type (the provider of a federated one). */
+    detail?: AuditDetail;
   },
 ): Promise<IssuedTokens> {
   const { config, clock, ids } = deps;
@@ -61,7 +64,14 @@ export async function startSession(
       amr: how.amr,
     },
     { credentialVersion: user.credentialVersion },
-    { type: event, at: now, ...subject, ip: meta.ip, userAgent: meta.userAgent },
+    {
+      type: event,
+      at: now,
+      ...subject,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      ...(how.detail && { detail: how.detail }),
+    },
   );
   if (created === "credential_changed") {
     const current = await deps.storage.users.findById(user.id);

@@ -176,10 +176,15 @@ export const auditEvents = pgTable(
     count: integer("count").notNull().default(1),
     /** When the first event a row counts happened: set by the insert and never moved, so it can be indexed. */
     firstAt: ms("first_at").notNull(),
+    /**
+     * What the event says beyond its type, as canonical JSON (audit-detail-json.ts),
+     * or null: compared as text when a fold decides whether a run goes on.
+     */
+    detail: text("detail"),
   },
   (table) => [
     // The fold lookups read a user's recent rows by when they started: a fold
-    // moves only `count`, `at` and the client columns, none indexed, so on
+    // moves only `count`, `at`, the client columns and the detail, none indexed, so on
     // PostgreSQL it is a heap-only update.
     index("audit_events_user_id_first_at_idx").on(table.userId, table.firstAt),
     // audit.list pages an account's events newest first by id.

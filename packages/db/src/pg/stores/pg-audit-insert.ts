@@ -1,4 +1,5 @@
 import type { AuditRecord } from "@sesame/auth";
+import { encodeAuditDetail } from "../../audit-detail-json.ts";
 import type { PgSql, PgTx } from "../pg-client.ts";
 
 /** The first key of the two-key advisory locks that serialize one user's audit appends ("AUDT"). */
@@ -29,6 +30,6 @@ export async function insertAudit(tx: PgTx, event: AuditRecord): Promise<void> {
 /** The row alone: under the user's audit lock, or for an event of no user (nothing to fold or order). */
 export async function insertAuditRow(sql: PgSql | PgTx, event: AuditRecord): Promise<void> {
   await sql`
-    INSERT INTO audit_events (type, at, first_at, user_id, session_id, ip, user_agent)
-    VALUES (${event.type}, ${event.at}, ${event.at}, ${event.userId}, ${event.sessionId}, ${event.ip}, ${event.userAgent})`;
+    INSERT INTO audit_events (type, at, first_at, user_id, session_id, ip, user_agent, detail)
+    VALUES (${event.type}, ${event.at}, ${event.at}, ${event.userId}, ${event.sessionId}, ${event.ip}, ${event.userAgent}, ${encodeAuditDetail(event.detail)})`;
 }

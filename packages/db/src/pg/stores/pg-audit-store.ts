@@ -7,6 +7,7 @@ import type {
   StoredAuditEvent,
 } from "@sesame/auth";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { decodeAuditDetail, encodeAuditDetail } from "../../audit-detail-json.ts";
 import type { PgDb, PgSql, PgTx } from "../pg-client.ts";
 import { auditEvents } from "../schema.ts";
 import { insertAuditRow, lockUserAudit } from "./pg-audit-insert.ts";
@@ -41,7 +42,8 @@ export class PgAuditStore implements AuditStore {
         UPDATE audit_events SET count = count + 1,
           first_at = least(first_at, ${event.at}::bigint),
           at = greatest(at, ${event.at}::bigint),
-          session_id = ${event.sessionId}, ip = ${event.ip}, user_agent = ${event.userAgent}
+          session_id = ${event.sessionId}, ip = ${event.ip}, user_agent = ${event.userAgent},
+          detail = ${encodeAuditDetail(event.detail)}
         WHERE id = ${into}`;
     });
   }
@@ -74,10 +76,12 @@ export class PgAuditStore implements AuditStore {
     }
     // The latest row that is either a candidate or ends a run: the event
     // folds only if that row is a candidate (nothing ended its run since).
+    // A candidate has the event's detail (NULL matching NULL).
     const [latest] = await tx<{ id: number; type: string }[]>`
       SELECT id, type FROM audit_events
       WHERE user_id = ${userId} AND first_at >= ${fold.since}
         AND ((type = ${event.type}
+              AND detail IS NOT DISTINCT FROM ${encodeAuditDetail(event.detail)}::text
               AND (NOT ${fold.sameSession}::boolean OR session_id IS NOT DISTINCT FROM ${event.sessionId}::text))
           OR type = ANY(${[...fold.breakers]}::text[]))
       ORDER BY id DESC LIMIT 1`;
@@ -102,9 +106,9 @@ export class PgAuditStore implements AuditStore {
       )
       .orderBy(desc(auditEvents.id))
       .limit(query.limit);
-    return rows.map((row) => ({
-      ...row,
-      type: row.type as AuditEventType,
-    }));
+    return rows.map(({ detail, ...row }) => {
+      const decoded = decodeAuditDetail(detail);
+      return { ...row, type: row.type as AuditEventType, ...(decoded && { detail: decoded }) };
+    });
   }
 }

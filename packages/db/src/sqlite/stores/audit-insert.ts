@@ -1,5 +1,6 @@
 import type { AuditRecord } from "@sesame/auth";
 import { sql } from "drizzle-orm";
+import { encodeAuditDetail } from "../../audit-detail-json.ts";
 import type { Db } from "../drizzle-client.ts";
 import { auditEvents } from "../schema.ts";
 
@@ -19,10 +20,11 @@ export function prepareAuditInsert(db: Db) {
       sessionId: p("sessionId"),
       ip: p("ip"),
       userAgent: p("userAgent"),
+      detail: p("detail"),
     })
     .prepare();
   /** Call inside a write job only. */
   return (event: AuditRecord): void => {
-    insert.run({ ...event });
+    insert.run({ ...event, detail: encodeAuditDetail(event.detail) });
   };
 }

@@ -7,6 +7,7 @@ import type {
   StoredAuditEvent,
 } from "@sesame/auth";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { decodeAuditDetail, encodeAuditDetail } from "../../audit-detail-json.ts";
 import type { Db } from "../drizzle-client.ts";
 import { auditEvents } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
@@ -49,13 +50,14 @@ export class SqliteAuditStore implements AuditStore {
         .prepare(),
       // The latest row that is either a candidate or ends a run: the event
       // folds only if that row is a candidate (nothing ended its run since).
+      // A candidate has the event's detail (`IS`: NULL matches NULL).
       latestOfRun: db
         .select({ id: auditEvents.id, type: auditEvents.type })
         .from(auditEvents)
         .where(
           and(
             startedSince("since"),
-            sql`((${auditEvents.type} = ${p("type")} AND (NOT ${p("sameSession")} OR ${auditEvents.sessionId} IS ${p("sessionId")})) OR ${inTypes("breakers")})`,
+            sql`((${auditEvents.type} = ${p("type")} AND ${auditEvents.detail} IS ${p("detail")} AND (NOT ${p("sameSession")} OR ${auditEvents.sessionId} IS ${p("sessionId")})) OR ${inTypes("breakers")})`,
           ),
         )
         .orderBy(desc(auditEvents.id))
@@ -71,6 +73,7 @@ export class SqliteAuditStore implements AuditStore {
           sessionId: sql`${p("sessionId")}`,
           ip: sql`${p("ip")}`,
           userAgent: sql`${p("userAgent")}`,
+          detail: sql`${p("detail")}`,
         })
         .where(eq(auditEvents.id, p("id")))
         .prepare(),
@@ -83,7 +86,7 @@ export class SqliteAuditStore implements AuditStore {
     return this.writes.run(() => {
       const into = fold && event.userId !== null ? this.foldTarget(event, fold) : undefined;
       if (into === undefined) this.insert(event);
-      else this.q.fold.run({ ...event, id: into });
+      else this.q.fold.run({ ...event, detail: encodeAuditDetail(event.detail), id: into });
     });
   }
 
@@ -106,6 +109,7 @@ export class SqliteAuditStore implements AuditStore {
       type: event.type,
       sameSession: fold.sameSession ? 1 : 0,
       sessionId: event.sessionId,
+      detail: encodeAuditDetail(event.detail),
       breakers: JSON.stringify(fold.breakers),
     });
     return latest?.type === event.type ? latest.id : undefined;
@@ -131,9 +135,9 @@ export class SqliteAuditStore implements AuditStore {
       .orderBy(desc(auditEvents.id))
       .limit(query.limit)
       .all();
-    return rows.map((row) => ({
-      ...row,
-      type: row.type as AuditEventType,
-    }));
+    return rows.map(({ detail, ...row }) => {
+      const decoded = decodeAuditDetail(detail);
+      return { ...row, type: row.type as AuditEventType, ...(decoded && { detail: decoded }) };
+    });
   }
 }
