@@ -54,6 +54,26 @@ describe("the audit log", () => {
       events.find((e) => e.type === "login_succeeded" && e.userAgent === "audit-test")?.sessionId,
     ).toBeTruthy();
     expect(second.user.email).toBe(email);
+    // Events that say nothing beyond their type carry no detail on the wire:
+    // a client that knows only the earlier fields sees what it always saw.
+    const wire = await fetch(`${server.url}/trpc/audit.list`, {
+      headers: { authorization: `Bearer ${fresh.accessToken}` },
+    });
+    const page = ((await wire.json()) as { result: { data: Record<string, unknown>[] } }).result
+      .data;
+    expect(page.length).toBe(events.length);
+    for (const event of page) {
+      expect(Object.keys(event).sort(), String(event.type)).toEqual([
+        "at",
+        "count",
+        "firstAt",
+        "id",
+        "ip",
+        "sessionId",
+        "type",
+        "userAgent",
+      ]);
+    }
   });
 
   it("records logout and logout everywhere", async () => {

@@ -89,8 +89,12 @@ describe("sign in with an OpenID Connect provider (a real one: oidc-provider)", 
     expect(session.status).toBe(200);
     expect(session.data.user).toMatchObject({ email, emailVerified: true });
     const me = server.client({ accessToken: session.data.accessToken });
-    const types = (await me.api.audit.list.query()).map((event) => event.type);
-    expect(types).toEqual(expect.arrayContaining(["register", "oauth_sign_in"]));
+    // The account made by the provider and the sign-in each name it.
+    const events = await me.api.audit.list.query({ types: ["register", "oauth_sign_in"] });
+    expect(events.map((event) => [event.type, event.detail])).toEqual([
+      ["oauth_sign_in", { provider: "test" }],
+      ["register", { provider: "test" }],
+    ]);
     expect(await me.api.identity.list.query()).toEqual([
       expect.objectContaining({ provider: "test", name: "Test ID", email }),
     ]);
@@ -267,6 +271,13 @@ describe("sign in with an OpenID Connect provider (a real one: oidc-provider)", 
     expect(await erin.client.api.identity.unlink.mutate({ provider: "test" })).toEqual({
       ok: true,
     });
+    const changes = await erin.client.api.audit.list.query({
+      types: ["identity_linked", "identity_unlinked"],
+    });
+    expect(changes.map((event) => [event.type, event.detail])).toEqual([
+      ["identity_unlinked", { provider: "test" }],
+      ["identity_linked", { provider: "test" }],
+    ]);
     expect(host).toBeTruthy();
   });
 });
