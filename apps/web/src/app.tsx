@@ -1,13 +1,13 @@
+import { SesameProvider } from "@sesame/client/react";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter } from "react-router";
 import type { Api } from "./api/create-api.ts";
 import { TRPCProvider } from "./api/trpc.ts";
 import { AppRoutes } from "./routes/app-routes.tsx";
-import { SessionContext } from "./session/session-context.ts";
 
 export function App({ api }: { api: Api }) {
   return (
-    <SessionContext.Provider value={api.session}>
+    <SesameProvider session={api.session}>
       <QueryClientProvider client={api.queryClient}>
         <TRPCProvider trpcClient={api.trpcClient} queryClient={api.queryClient}>
           <BrowserRouter>
@@ -15,6 +15,6 @@ export function App({ api }: { api: Api }) {
           </BrowserRouter>
         </TRPCProvider>
       </QueryClientProvider>
-    </SessionContext.Provider>
+    </SesameProvider>
   );
 }

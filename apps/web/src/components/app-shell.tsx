@@ -1,9 +1,9 @@
+import { useSession } from "@sesame/client/react";
 import { useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { describeError, type ErrorDescription } from "../errors/describe-error.ts";
 import { useMfaEnrolmentRedirect } from "../hooks/use-mfa-enrolment-redirect.ts";
 import type { ShellContext } from "../routes/shell-context.ts";
-import { useSession } from "../session/session-context.ts";
 import { EmailVerificationBanner } from "./email-verification-banner.tsx";
 import { ErrorAlert } from "./error-alert.tsx";
 import { Logo } from "./logo.tsx";

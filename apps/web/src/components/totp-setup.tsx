@@ -1,8 +1,8 @@
 import type { TotpEnrolment } from "@sesame/auth/contracts";
+import { authCodeOf } from "@sesame/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../api/trpc.ts";
-import { authCodeOf } from "../auth-client/index.ts";
 import { CurrentPasswordForm } from "./current-password-form.tsx";
 import { FormAlert } from "./form-alert.tsx";
 import { RecoveryCodes } from "./recovery-codes.tsx";

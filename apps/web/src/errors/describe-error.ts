@@ -1,5 +1,5 @@
 import { AUTH_CODE_MESSAGE, type AuthCode } from "@sesame/auth/contracts";
-import { authCodeOf } from "../auth-client/index.ts";
+import { authCodeOf } from "@sesame/client";
 
 export interface ErrorDescription {
   /** WEBAUTHN: the browser or the authenticator refused a passkey request, before Sesame saw it. */

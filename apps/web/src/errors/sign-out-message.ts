@@ -1,4 +1,4 @@
-import type { SignOutReason } from "../auth-client/index.ts";
+import type { SignOutReason } from "@sesame/client";
 
 /** Why this person is on the login page, in their words; null when there is nothing to explain. */
 export function signOutMessage(reason: SignOutReason | null): string | null {

@@ -1,7 +1,7 @@
+import { authCodeOf } from "@sesame/client";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
-import { authCodeOf } from "../auth-client/index.ts";
 
 /**
  * An account whose role requires a second factor, signed in without one,

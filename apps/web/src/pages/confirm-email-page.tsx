@@ -1,3 +1,4 @@
+import { useAuthState } from "@sesame/client/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTRPC } from "../api/trpc.ts";
@@ -9,7 +10,6 @@ import { describeError, MISSING_LINK_TOKEN } from "../errors/describe-error.ts";
 import { useLinkToken } from "../hooks/use-link-token.ts";
 import { useOnce } from "../hooks/use-once.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
-import { useAuthState } from "../session/session-context.ts";
 
 /**
  * Opened from the mail `user.changeEmail` sent to the new address:

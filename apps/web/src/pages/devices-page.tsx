@@ -1,3 +1,4 @@
+import { useSession } from "@sesame/client/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "../api/trpc.ts";
@@ -11,7 +12,6 @@ import { describeError } from "../errors/describe-error.ts";
 import { describeDevice } from "../format/describe-device.ts";
 import { useNow } from "../hooks/use-now.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
-import { useSession } from "../session/session-context.ts";
 
 /** This device first, then the most recently active. */
 const byRelevance = (a: Device, b: Device) =>

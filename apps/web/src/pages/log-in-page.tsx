@@ -1,3 +1,4 @@
+import { useAuthState, useSession } from "@sesame/client/react";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router";
@@ -21,7 +22,6 @@ import { useOAuthOutcome } from "../hooks/use-oauth-outcome.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
 import { usePasskeyAutofill } from "../hooks/use-passkey-autofill.ts";
 import { usePasskeySignIn } from "../hooks/use-passkey-sign-in.ts";
-import { useAuthState, useSession } from "../session/session-context.ts";
 
 type Field = "email" | "password";
 

@@ -1,3 +1,4 @@
+import { useSession } from "@sesame/client/react";
 import { useMutation } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { Link } from "react-router";
@@ -17,7 +18,6 @@ import {
 import { useValidatedForm } from "../forms/use-validated-form.ts";
 import { useLinkToken } from "../hooks/use-link-token.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
-import { useSession } from "../session/session-context.ts";
 
 type Field = "newPassword";
 

@@ -1,3 +1,4 @@
+import { useSession } from "@sesame/client/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../api/trpc.ts";
@@ -12,7 +13,6 @@ import { TotpSetup } from "../components/totp-setup.tsx";
 import { messageOf } from "../errors/describe-error.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
 import { useShellContext } from "../routes/shell-context.ts";
-import { useSession } from "../session/session-context.ts";
 
 /** What the page is doing besides showing the status: at most one change at a time. */
 type Task = "idle" | "turning-on" | "turning-off" | "new-codes";

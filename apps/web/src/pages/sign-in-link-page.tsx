@@ -1,4 +1,5 @@
 import type { AuthResult } from "@sesame/auth/contracts";
+import { useAuthState, useSession } from "@sesame/client/react";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
@@ -16,7 +17,6 @@ import {
 import { useLinkToken } from "../hooks/use-link-token.ts";
 import { useOnce } from "../hooks/use-once.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
-import { useAuthState, useSession } from "../session/session-context.ts";
 
 /**
  * Opened from the mail `auth.requestSignInLink` sent: `/sign-in-link#token=…`.

@@ -1,3 +1,4 @@
+import { useSession } from "@sesame/client/react";
 import { useMutation } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { Link } from "react-router";
@@ -13,7 +14,6 @@ import { describeError } from "../errors/describe-error.ts";
 import { type FieldErrors, serverFieldErrors, validateSignUp } from "../forms/form-validation.ts";
 import { useValidatedForm } from "../forms/use-validated-form.ts";
 import { usePageTitle } from "../hooks/use-page-title.ts";
-import { useSession } from "../session/session-context.ts";
 
 type Field = "name" | "email" | "password";
 

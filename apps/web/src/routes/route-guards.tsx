@@ -1,6 +1,6 @@
+import { useAuthState } from "@sesame/client/react";
 import { Navigate, Outlet, useLocation } from "react-router";
 import { LoadingScreen } from "../components/loading-screen.tsx";
-import { useAuthState } from "../session/session-context.ts";
 
 interface ReturnState {
   from?: string;

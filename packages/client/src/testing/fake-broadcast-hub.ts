@@ -1,4 +1,4 @@
-import type { SessionChannel } from "../primitives.ts";
+import type { SessionChannel } from "../core/primitives.ts";
 
 /**
  * BroadcastChannel semantics without a browser: a message reaches every other

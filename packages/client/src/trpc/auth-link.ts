@@ -1,33 +1,21 @@
 import { type Operation, TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
-import { authCodeOf, RENEWABLE_CODES, SESSION_ENDED_CODES } from "./auth-codes.ts";
-import type { AuthSession } from "./auth-session.ts";
+import { authCodeOf, RENEWABLE_CODES, SESSION_ENDED_CODES } from "../core/auth-codes.ts";
+import type { AuthSession } from "../core/auth-session.ts";
+import { publicProcedures, type SesameProcedures, sesameProcedures } from "../core/procedures.ts";
 
 export interface AuthLinkOptions {
   session: AuthSession;
-  /** Procedures that need no access token, so they never wait for or trigger a refresh. */
+  /** Where Sesame's procedures are in the host's router; `sesameProcedures()` by default. */
+  procedures?: SesameProcedures;
+  /**
+   * The host's own procedures that need no access token either: like
+   * Sesame's sign-ins, they go at once instead of waiting for the refresh
+   * under way, and a refusal is not a reason to refresh.
+   */
   publicPaths?: Iterable<string>;
 }
-
-const DEFAULT_PUBLIC_PATHS = [
-  "auth.register",
-  "auth.login",
-  "auth.refresh",
-  "auth.logout",
-  // The second step of a sign-in (the code after MFA_REQUIRED): like the first, it has no session yet.
-  "auth.verifyMfa",
-  // A passkey sign-in, both halves: the challenge is asked for before there is any session to wait for.
-  "auth.beginPasskeyLogin",
-  "auth.finishPasskeyLogin",
-  // What an emailed link's page posts, and the requests for a link: a visitor has no session to wait for.
-  "auth.requestPasswordReset",
-  "auth.resetPassword",
-  "auth.requestSignInLink",
-  "auth.signInWithLink",
-  "auth.verifyEmail",
-  "auth.confirmEmailChange",
-];
 
 /**
  * Makes token refresh invisible to callers. Each call carries the current
@@ -35,6 +23,8 @@ const DEFAULT_PUBLIC_PATHS = [
  * into a header with `authorizationHeaders`); a call answered with
  * TOKEN_EXPIRED (or INVALID, MISSING) waits for one shared refresh and is
  * retried once; a call that finds the session ended signs every tab out.
+ * It reads only `TRPCClientError.data.authCode`, which the host's
+ * transformer (superjson or none) has already decoded.
  *
  * @example
  * createTRPCClient<AppRouter>({
@@ -48,7 +38,10 @@ export function authLink<TRouter extends AnyTRPCRouter>(
   options: AuthLinkOptions,
 ): TRPCLink<TRouter> {
   const { session } = options;
-  const publicPaths = new Set(options.publicPaths ?? DEFAULT_PUBLIC_PATHS);
+  const publicPaths = new Set([
+    ...publicProcedures(options.procedures ?? sesameProcedures()),
+    ...(options.publicPaths ?? []),
+  ]);
   return () =>
     ({ op, next }) =>
       observable((observer) => {

@@ -1,5 +1,5 @@
-import type { AuthCode } from "@sesame/auth/contracts";
-import type { AccessGrant } from "./access-grant.ts";
+import type { AuthCode, User } from "@sesame/auth/contracts";
+import { type AccessGrant, keptGrant } from "./access-grant.ts";
 import { authCodeOf, SESSION_ENDED_CODES } from "./auth-codes.ts";
 import { inProcessLock } from "./in-process-lock.ts";
 import type { LockManager, SessionChannel, SessionHint, Timers } from "./primitives.ts";
@@ -18,8 +18,13 @@ export interface SignOutReason {
 
 export type AuthState =
   | { status: "restoring" }
-  /** `generation` changes whenever a new login replaces the session this tab was showing. */
-  | { status: "signed-in"; generation: number }
+  /**
+   * `generation` changes whenever a new login replaces the session this tab
+   * was showing; `user` is whom it belongs to, as the last sign-in or
+   * refresh said (null where the grants carry none), and a refresh that
+   * brings a changed user makes a new state of the same generation.
+   */
+  | { status: "signed-in"; generation: number; user: User | null }
   /** `reason` is null for a visitor who simply has no session yet. */
   | { status: "signed-out"; reason: SignOutReason | null };
 
@@ -42,6 +47,8 @@ export interface AuthSessionOptions {
   lockName?: string;
 }
 
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 const silentChannel: SessionChannel<unknown> = { post: () => {}, subscribe: () => () => {} };
 const alwaysAsk: SessionHint = { mayBeSignedIn: () => true, remember: () => {} };
 
@@ -55,10 +62,13 @@ const alwaysAsk: SessionHint = { mayBeSignedIn: () => true, remember: () => {} }
  * as theft, so a tab that waited for the lock first checks whether another
  * tab's fresh grant has arrived before it spends the cookie again.
  *
+ * In a browser, `createSesameClient` (`@sesame/client/trpc`) builds one
+ * with the calls and the browser's primitives filled in.
+ *
  * @example
  * const session = new AuthSession({
- *   refresh: () => raw.auth.refresh.mutate(),
- *   logout: () => raw.auth.logout.mutate(),
+ *   refresh: () => tokens.mutation("auth.refresh"),
+ *   logout: () => tokens.mutation("auth.logout"),
  *   lock: webLocks(),
  *   channel: broadcastChannel("sesame-session"),
  * });
@@ -108,6 +118,11 @@ export class AuthSession {
     return this.grant?.accessToken;
   }
 
+  /** The signed-in user as the server last described them; null when signed out or unknown. */
+  get user(): User | null {
+    return this.grant?.user ?? null;
+  }
+
   /**
    * At start (a reload, a new tab): one refresh through the cookie. Without a
    * cookie the visitor is simply signed out, with no reason to show; when the
@@ -119,7 +134,8 @@ export class AuthSession {
   }
 
   /** After `auth.login` or `auth.register`: every tab is now signed in, to this new session. */
-  signIn(grant: AccessGrant): void {
+  signIn(result: AccessGrant): void {
+    const grant = keptGrant(result);
     this.adopt(grant, true);
     this.channel.post({ type: "signed-in", grant, fresh: true } satisfies SessionMessage);
   }
@@ -168,7 +184,7 @@ export class AuthSession {
     if (this.state.status === "signed-out") throw new SignedOutError();
     let grant: AccessGrant;
     try {
-      grant = await this.options.refresh();
+      grant = keptGrant(await this.options.refresh());
     } catch (error) {
       this.refreshFailed(authCodeOf(error));
       throw error;
@@ -204,8 +220,11 @@ export class AuthSession {
     this.grant = grant;
     this.hint.remember(true);
     this.scheduleRefresh(grant);
+    const user = grant.user ?? null;
     if (newSession || this.state.status !== "signed-in") {
-      this.setState({ status: "signed-in", generation: ++this.generation });
+      this.setState({ status: "signed-in", generation: ++this.generation, user });
+    } else if (!sameUser(this.state.user, user)) {
+      this.setState({ status: "signed-in", generation: this.state.generation, user });
     }
   }
 
@@ -232,6 +251,11 @@ export class AuthSession {
     this.timers.clearTimeout(this.timer);
     const delayMs = proactiveRefreshDelay(grant.accessTokenExpiresAt, this.now(), this.aheadMs);
     if (delayMs === undefined) return;
+    // Timers fire at once for a delay past 2^31 - 1 ms (24.8 days): a longer-lived token waits in steps.
+    if (delayMs > MAX_TIMER_DELAY_MS) {
+      this.timer = this.timers.setTimeout(() => this.scheduleRefresh(grant), MAX_TIMER_DELAY_MS);
+      return;
+    }
     this.timer = this.timers.setTimeout(() => {
       // A failure here is handled where it matters: an ended session signs out, anything else retries on the next call.
       this.refresh(grant.accessToken).catch(() => {});
@@ -242,4 +266,13 @@ export class AuthSession {
     this.state = state;
     for (const listener of this.listeners) listener();
   }
+}
+
+/**
+ * Whether a refresh brought news about the user (a new name, a verified
+ * address). Both come from the same server's serializer, so their members
+ * are in the same order and the JSON texts compare.
+ */
+function sameUser(a: User | null, b: User | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

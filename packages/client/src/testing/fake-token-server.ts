@@ -2,7 +2,8 @@ import type { AuthCode } from "@sesame/auth/contracts";
 import { TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { observable } from "@trpc/server/observable";
-import type { AccessGrant } from "../access-grant.ts";
+import type { AccessGrant } from "../core/access-grant.ts";
+import { DEFAULT_PROCEDURES, publicProcedures } from "../core/procedures.ts";
 
 /** A TRPCClientError as the real server's error formatter shapes it. */
 export function authError(code: AuthCode): TRPCClientError<AnyTRPCRouter> {
@@ -35,10 +36,16 @@ export class FakeTokenServer {
   private issued = 0;
   private refreshing = 0;
 
+  private readonly publicPaths: ReadonlySet<string>;
+
   constructor(
     private readonly now: () => number,
     private readonly ttlSeconds = 600,
-  ) {}
+    /** The calls it answers without looking for a token: Sesame's, where the router mounts them. */
+    publicPaths: Iterable<string> = publicProcedures(DEFAULT_PROCEDURES),
+  ) {
+    this.publicPaths = new Set(publicPaths);
+  }
 
   issue(): AccessGrant {
     const accessToken = `at-${++this.issued}`;
@@ -92,7 +99,7 @@ export class FakeTokenServer {
   }
 
   private check(path: string, token: string | undefined): AuthCode | undefined {
-    if (path.startsWith("auth.")) return undefined;
+    if (this.publicPaths.has(path)) return undefined;
     if (this.callFailure) return this.callFailure;
     if (token === undefined) return "TOKEN_MISSING";
     const expiresAt = this.expiries.get(token);

@@ -3,9 +3,10 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { decodeJwt, EmbeddedJWK, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { authCodeOf } from "./auth-codes.ts";
+import { authCodeOf } from "../core/auth-codes.ts";
+import { sesameProcedures } from "../core/procedures.ts";
+import { ServerClock } from "../core/server-clock.ts";
 import { dpopHeaders, dpopLink } from "./dpop-link.ts";
-import { ServerClock } from "./server-clock.ts";
 
 const URL_BASE = "http://sesame.test/trpc";
 
@@ -37,19 +38,20 @@ function standInServer(serverNow: () => number) {
     if (payload.htm !== "POST" || payload.htu !== `${URL_BASE}/${path}` || skew > 30_000)
       throw refused;
   };
+  // Each checks the proof for its own path, wherever the router is mounted.
+  const proving = t.procedure.mutation(({ ctx, path }) => checkProof(ctx.req, path));
+  const auth = t.router({
+    login: proving,
+    signInWithLink: proving,
+    verifyMfa: proving,
+    beginPasskeyLogin: proving,
+    finishPasskeyLogin: proving,
+    refresh: proving,
+  });
   const router = t.router({
-    auth: t.router({
-      login: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.login")),
-      signInWithLink: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.signInWithLink")),
-      verifyMfa: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.verifyMfa")),
-      beginPasskeyLogin: t.procedure.mutation(({ ctx }) =>
-        checkProof(ctx.req, "auth.beginPasskeyLogin"),
-      ),
-      finishPasskeyLogin: t.procedure.mutation(({ ctx }) =>
-        checkProof(ctx.req, "auth.finishPasskeyLogin"),
-      ),
-      refresh: t.procedure.mutation(({ ctx }) => checkProof(ctx.req, "auth.refresh")),
-    }),
+    auth,
+    // As a host that mounts Sesame under a key of its own.
+    sesame: t.router({ auth }),
     user: t.router({
       me: t.procedure.query(({ ctx }) => ({ dpop: ctx.req.headers.get("dpop") })),
     }),
@@ -76,12 +78,17 @@ describe("dpopLink", () => {
     ]);
   });
 
-  function setUp({ skewMs = 0, withKey = true } = {}) {
+  function setUp({ skewMs = 0, withKey = true, procedures = sesameProcedures() } = {}) {
     const server = standInServer(() => localNow + skewMs);
     const clock = new ServerClock(() => localNow);
     const client = createTRPCUntypedClient({
       links: [
-        dpopLink({ keys: async () => (withKey ? keys : undefined), url: URL_BASE, clock }),
+        dpopLink({
+          keys: async () => (withKey ? keys : undefined),
+          url: URL_BASE,
+          clock,
+          procedures,
+        }),
         httpLink({
           url: URL_BASE,
           // As the app does it: every answer's Date header corrects the clock.
@@ -162,5 +169,20 @@ describe("dpopLink", () => {
 
     expect(authCodeOf(failure)).toBe("DPOP_INVALID");
     expect(server.seen).toHaveLength(2);
+  });
+
+  it("with Sesame mounted under a key, proves the prefixed sign-in and refresh, each naming its path", async () => {
+    const { server, client } = setUp({ procedures: sesameProcedures({ prefix: "sesame" }) });
+
+    await client.mutation("sesame.auth.login", undefined);
+    await client.mutation("sesame.auth.refresh", undefined);
+    // The unprefixed path is not Sesame's here: no proof.
+    await client.mutation("auth.refresh", undefined);
+
+    expect(server.seen.map((s) => [s.path, typeof s.proof])).toEqual([
+      ["sesame.auth.login", "string"],
+      ["sesame.auth.refresh", "string"],
+      ["auth.refresh", "object"],
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { createTRPCUntypedClient } from "@trpc/client";
-import { authLink } from "../auth-link.ts";
-import { AuthSession } from "../auth-session.ts";
-import type { LockManager, SessionHint } from "../primitives.ts";
+import { AuthSession } from "../core/auth-session.ts";
+import type { LockManager, SessionHint } from "../core/primitives.ts";
+import type { SesameProcedures } from "../core/procedures.ts";
+import { authLink } from "../trpc/auth-link.ts";
 import type { FakeBroadcastHub } from "./fake-broadcast-hub.ts";
 import type { FakeTokenServer } from "./fake-token-server.ts";
 
@@ -17,6 +18,7 @@ export function openTab(
   hub: FakeBroadcastHub,
   lock: LockManager,
   hint?: SessionHint,
+  procedures?: SesameProcedures,
 ): FakeTab {
   const session = new AuthSession({
     refresh: server.refresh,
@@ -25,7 +27,9 @@ export function openTab(
     channel: hub.channel(),
     hint,
   });
-  const client = createTRPCUntypedClient({ links: [authLink({ session }), server.link()] });
+  const client = createTRPCUntypedClient({
+    links: [authLink({ session, procedures }), server.link()],
+  });
   return {
     session,
     call: (path = "user.me") => client.query(path) as Promise<{ path: string; token: string }>,

@@ -1,4 +1,4 @@
-import type { AccessGrant } from "./access-grant.ts";
+import { type AccessGrant, isAccessGrant } from "./access-grant.ts";
 
 /**
  * What tabs tell each other. A new grant travels to every tab so that a tab
@@ -16,6 +16,5 @@ export function isSessionMessage(value: unknown): value is SessionMessage {
   const message = value as Record<string, unknown>;
   if (message.type === "signed-out") return typeof message.code === "string";
   if (message.type !== "signed-in" || typeof message.fresh !== "boolean") return false;
-  const grant = message.grant as Record<string, unknown> | null | undefined;
-  return typeof grant?.accessToken === "string" && typeof grant.accessTokenExpiresAt === "number";
+  return isAccessGrant(message.grant);
 }

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeBroadcastHub } from "../testing/fake-broadcast-hub.ts";
+import { openTab } from "../testing/fake-tab.ts";
+import { FakeTokenServer } from "../testing/fake-token-server.ts";
 import { AuthSession } from "./auth-session.ts";
 import { inProcessLock } from "./in-process-lock.ts";
 import type { LockManager } from "./primitives.ts";
-import { FakeBroadcastHub } from "./testing/fake-broadcast-hub.ts";
-import { openTab } from "./testing/fake-tab.ts";
-import { FakeTokenServer } from "./testing/fake-token-server.ts";
 
 describe("AuthSession", () => {
   let server: FakeTokenServer;
@@ -52,6 +52,20 @@ describe("AuthSession", () => {
 
       await vi.advanceTimersByTimeAsync(3_600_000);
       expect(server.refreshCalls).toBe(0);
+    });
+
+    it("waits for a token that outlives what one timer can wait (24.8 days) instead of refreshing at once", async () => {
+      const tab = openTab(server, hub, lock);
+      const yearMs = 365 * 86_400_000;
+      tab.session.signIn({
+        accessToken: "long",
+        accessTokenExpiresAt: (Date.now() + yearMs) / 1000,
+      });
+
+      await vi.advanceTimersByTimeAsync(60 * 86_400_000);
+      expect(server.refreshCalls).toBe(0);
+      await vi.advanceTimersByTimeAsync(yearMs - 60 * 86_400_000);
+      expect(server.refreshCalls).toBe(1);
     });
 
     it("stops after logout", async () => {
@@ -352,5 +366,72 @@ describe("AuthSession", () => {
     await tab.session.restore();
     await tab.session.logout();
     expect(seen).toEqual(["signed-in", "signed-out"]);
+  });
+
+  describe("the user", () => {
+    const ann = {
+      id: "u1",
+      email: "ann@example.com",
+      name: "Ann",
+      role: "user" as const,
+      createdAt: "2026-01-01T00:00:00.000Z",
+      emailVerified: false,
+    };
+    const grantFor = (user: typeof ann) => ({ ...server.issue(), user });
+
+    it("is the one the sign-in brought, and null once signed out", async () => {
+      const tab = openTab(server, hub, lock);
+      tab.session.signIn(grantFor(ann));
+
+      expect(tab.session.getState()).toEqual({ status: "signed-in", generation: 1, user: ann });
+      expect(tab.session.user).toEqual(ann);
+
+      await tab.session.logout();
+      expect(tab.session.user).toBeNull();
+    });
+
+    it("follows a refresh that brings news about it, in a new state of the same generation", async () => {
+      let user = ann;
+      const session = new AuthSession({
+        refresh: async () => grantFor(user),
+        logout: server.logout,
+      });
+      await session.restore();
+      const restored = session.getState();
+
+      await session.refresh(session.accessToken);
+      // Nothing new: the same state, so nothing re-renders.
+      expect(session.getState()).toBe(restored);
+
+      user = { ...ann, emailVerified: true };
+      await session.refresh(session.accessToken);
+      expect(session.getState()).toEqual({ status: "signed-in", generation: 1, user });
+    });
+
+    it("reaches the other tabs with the grant", async () => {
+      const [a, b] = [openTab(server, hub, lock), openTab(server, hub, lock)];
+      a.session.signIn(grantFor(ann));
+
+      await vi.waitFor(() => expect(b.session.user).toEqual(ann));
+    });
+  });
+
+  it("keeps neither the refresh token nor the device token of a body-transport result, nor sends them to other tabs", () => {
+    const tab = openTab(server, hub, lock);
+
+    tab.session.signIn({
+      ...server.issue(),
+      refreshToken: "rt-secret",
+      deviceToken: "dt-secret",
+    } as never);
+
+    expect(JSON.stringify(hub.posted)).not.toMatch(/secret/);
+    expect(hub.posted).toEqual([
+      {
+        type: "signed-in",
+        fresh: true,
+        grant: { accessToken: "at-1", accessTokenExpiresAt: expect.any(Number) },
+      },
+    ]);
   });
 });

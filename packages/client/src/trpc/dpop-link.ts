@@ -1,9 +1,10 @@
 import { type Operation, TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
-import { authCodeOf } from "./auth-codes.ts";
-import { createDpopProof } from "./dpop-proof.ts";
-import { ServerClock } from "./server-clock.ts";
+import { authCodeOf } from "../core/auth-codes.ts";
+import { createDpopProof } from "../core/dpop-proof.ts";
+import { proofProcedures, type SesameProcedures, sesameProcedures } from "../core/procedures.ts";
+import { ServerClock } from "../core/server-clock.ts";
 
 export interface DpopLinkOptions {
   /** The key pair to prove with; undefined where there is none, and calls then go without a proof. */
@@ -12,24 +13,9 @@ export interface DpopLinkOptions {
   url: string;
   /** Dates the proofs; feed it the answers' `Date` headers so a wrong device clock is corrected. */
   clock?: ServerClock;
-  /** The procedures that carry a proof: those that bind a session to the key, and the refresh that must show it. */
-  paths?: Iterable<string>;
+  /** Where Sesame's procedures are in the host's router; `sesameProcedures()` by default. */
+  procedures?: SesameProcedures;
 }
-
-/**
- * Every call that starts a session (sign-up, a password, an emailed link, a
- * second factor's code, a passkey's signature), and the refresh. Not
- * `auth.beginPasskeyLogin`: it only hands out a challenge, binds nothing,
- * and a proof there would be signed for nobody to read.
- */
-const DEFAULT_DPOP_PATHS = [
-  "auth.register",
-  "auth.login",
-  "auth.signInWithLink",
-  "auth.verifyMfa",
-  "auth.finishPasskeyLogin",
-  "auth.refresh",
-];
 
 /**
  * Sender-constrains the session's refresh tokens (RFC 9449): a sign-in that
@@ -50,7 +36,8 @@ export function dpopLink<TRouter extends AnyTRPCRouter>(
   options: DpopLinkOptions,
 ): TRPCLink<TRouter> {
   const clock = options.clock ?? new ServerClock();
-  const paths = new Set(options.paths ?? DEFAULT_DPOP_PATHS);
+  // Those that bind a session to the key, and the refresh that must show it.
+  const paths = new Set(proofProcedures(options.procedures ?? sesameProcedures()));
   /** A proof for `op`, and the clock correction it was dated with; none without a key. */
   const prove = async (op: Operation) => {
     const keys = await options.keys();

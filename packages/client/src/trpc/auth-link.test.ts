@@ -1,10 +1,13 @@
+import { createTRPCUntypedClient } from "@trpc/client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { authCodeOf } from "./auth-codes.ts";
-import { inProcessLock } from "./in-process-lock.ts";
-import type { LockManager } from "./primitives.ts";
-import { FakeBroadcastHub } from "./testing/fake-broadcast-hub.ts";
-import { openTab } from "./testing/fake-tab.ts";
-import { FakeTokenServer } from "./testing/fake-token-server.ts";
+import { authCodeOf } from "../core/auth-codes.ts";
+import { inProcessLock } from "../core/in-process-lock.ts";
+import type { LockManager } from "../core/primitives.ts";
+import { publicProcedures, sesameProcedures } from "../core/procedures.ts";
+import { FakeBroadcastHub } from "../testing/fake-broadcast-hub.ts";
+import { openTab } from "../testing/fake-tab.ts";
+import { FakeTokenServer } from "../testing/fake-token-server.ts";
+import { authLink } from "./auth-link.ts";
 
 const codeOf = (call: Promise<unknown>) =>
   call.then(
@@ -189,5 +192,63 @@ describe("authLink", () => {
     // Had they waited, they would carry the token the restore brought.
     expect(results).toEqual(paths.map((path) => ({ path, token: undefined })));
     expect(server.refreshCalls).toBe(1);
+  });
+
+  describe("with Sesame mounted under a key of the host's router", () => {
+    const procedures = sesameProcedures({ prefix: "sesame" });
+
+    it("sends the prefixed sign-ins at once, without a token", async () => {
+      server = new FakeTokenServer(Date.now, 600, publicProcedures(procedures));
+      const tab = openTab(server, hub, lock, undefined, procedures);
+      const restoring = tab.session.restore();
+
+      const results = await Promise.all(
+        ["sesame.auth.login", "sesame.auth.verifyMfa"].map((path) => tab.call(path)),
+      );
+      await restoring;
+
+      expect(results).toEqual([
+        { path: "sesame.auth.login", token: undefined },
+        { path: "sesame.auth.verifyMfa", token: undefined },
+      ]);
+    });
+
+    it("treats the unprefixed path as one of the host's own: it waits for the session and carries its token", async () => {
+      const tab = openTab(server, hub, lock, undefined, procedures);
+      const restoring = tab.session.restore();
+
+      const result = await tab.call("auth.login");
+      await restoring;
+
+      expect(result).toEqual({ path: "auth.login", token: "at-1" });
+    });
+
+    it("refreshes and retries a prefixed protected call like any other", async () => {
+      const tab = openTab(server, hub, lock, undefined, procedures);
+      tab.session.signIn(server.issue());
+      server.expireIssuedTokens();
+
+      const result = await tab.call("sesame.user.me");
+
+      expect(server.refreshCalls).toBe(1);
+      expect(result).toEqual({ path: "sesame.user.me", token: "at-2" });
+    });
+  });
+
+  it("sends the host's own public procedures at once too", async () => {
+    server = new FakeTokenServer(Date.now, 600, [
+      ...publicProcedures(sesameProcedures()),
+      "auth.catalog",
+    ]);
+    const session = openTab(server, hub, lock).session;
+    const client = createTRPCUntypedClient({
+      links: [authLink({ session, publicPaths: ["auth.catalog"] }), server.link()],
+    });
+    const restoring = session.restore();
+
+    const result = await client.query("auth.catalog");
+    await restoring;
+
+    expect(result).toEqual({ path: "auth.catalog", token: undefined });
   });
 });
