@@ -121,6 +121,8 @@ switch (command) {
   case "test":
     ensureSystemPackages();
     run("pnpm", ["lint"]);
+    // The layering (core without HTTP/SQL, nothing server-only in the browser, nothing upward).
+    run("pnpm", ["boundaries"]);
     // One PostgreSQL cluster for every test process (SESAME_TEST_PG_URL, SESAME_TEST_PG_CONTROL),
     // removed afterwards whether the tests pass, fail or are interrupted.
     run(process.execPath, [

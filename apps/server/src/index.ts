@@ -1,16 +1,8 @@
 /**
- * @sesame/server — the tRPC API over HTTP. Clients import only `type AppRouter`.
+ * @sesame/server — the standalone server: the environment → Sesame
+ * (`@sesame/trpc`) → an HTTP host with the web app. Teams embedding Sesame in
+ * their own tRPC app use `@sesame/trpc` directly.
  */
 
 export { type Env, envSchema, readEnv } from "./env.ts";
-export type { AppRouter } from "./routers/app-router.ts";
-export { appRouter } from "./routers/app-router.ts";
 export { type RunningServer, type ServerOverrides, startServer } from "./server.ts";
-/** The building blocks for teams extending the API with their own procedures. */
-export {
-  enrolmentProcedure,
-  mfaProcedure,
-  protectedProcedure,
-  publicProcedure,
-  router,
-} from "./trpc/trpc.ts";

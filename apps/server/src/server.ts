@@ -1,36 +1,22 @@
 import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAdaptorServer } from "@hono/node-server";
-import {
-  type AuthService,
-  type AuthStorage,
-  type Clock,
-  createAuthService,
-  type IdGenerator,
-  type MailTransport,
-  type PasswordHasher,
-  systemClock,
+import type {
+  AuthService,
+  AuthStorage,
+  Clock,
+  IdGenerator,
+  MailTransport,
+  PasswordHasher,
 } from "@sesame/auth";
-import { databasePath, isPostgresUrl, openStorage } from "@sesame/db";
+import { appRouter, createSesame, type Sesame } from "@sesame/trpc";
+import type { SigningKeys } from "@sesame/trpc/keys";
+import type { AnyTRPCRouter } from "@trpc/server";
 import type { Hono } from "hono";
 import type { Env } from "./env.ts";
-import { createHttpApp } from "./http/app.ts";
 import { connectionDrain } from "./http/connection-drain.ts";
-import { DeviceCookie } from "./http/device-cookie.ts";
-import { OAuthCookie } from "./http/oauth-cookie.ts";
-import { OriginPolicy } from "./http/origin-policy.ts";
-import { RefreshCookie } from "./http/refresh-cookie.ts";
-import { keySetSourceFrom } from "./keys/key-set-source-from-env.ts";
-import { retentionFromEnv } from "./keys/retention-from-env.ts";
-import {
-  decodeSecret,
-  loadServerSecret,
-  serverSecretFromKeyEncryptionSecret,
-} from "./keys/server-secret.ts";
-import { SigningKeys } from "./keys/signing-keys.ts";
-import { mailTransportFromEnv } from "./mail/mail-transport-from-env.ts";
+import { createStandaloneApp } from "./http/standalone-app.ts";
 
 /** Parts tests may swap: a manual clock, predictable ids, cheaper hashing. */
 export interface ServerOverrides {
@@ -42,6 +28,8 @@ export interface ServerOverrides {
   mailTransport?: MailTransport;
   /** Waits between the tries of a failed mail (tests shorten them). */
   mailRetryDelaysMs?: number[];
+  /** Another router to serve instead of Sesame's API alone (the bench adds procedures of its own). */
+  router?: AnyTRPCRouter;
 }
 
 export interface RunningServer {
@@ -50,6 +38,7 @@ export interface RunningServer {
   port: number;
   issuer: string;
   app: Hono;
+  sesame: Sesame;
   auth: AuthService;
   storage: AuthStorage;
   keys: SigningKeys;
@@ -59,14 +48,16 @@ export interface RunningServer {
 const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 /** Node answers 431 to larger request headers before any of our code runs (SECURITY #15). */
 const MAX_HEADER_BYTES = 16 * 1024;
-const SWEEP_INTERVAL_MS = 5_000;
 /** How long a shutdown waits for requests in flight. */
 const DRAIN_MS = 10_000;
 
 /**
- * Opens the database (applying migrations), loads the signing keys, listens,
- * and serves the API. The issuer is PUBLIC_URL, or http://localhost:<port>
- * once the port is known (PORT=0 picks a free one).
+ * Builds Sesame from the environment (opening the database and applying
+ * migrations, loading the signing keys), listens, and serves the API and the
+ * web app. The issuer is PUBLIC_URL, or http://localhost:<port>. A node
+ * accepts no connection before it is ready, so a load balancer never meets
+ * a half-started one — except with PORT=0 and no PUBLIC_URL (tests), where
+ * the port must be known first; until then requests get 503.
  */
 export async function startServer(
   env: Env,
@@ -74,37 +65,6 @@ export async function startServer(
 ): Promise<RunningServer> {
   const log =
     overrides.log ?? (env.LOG_LEVEL === "silent" ? () => {} : (m: string) => console.log(m));
-  const storage = await openStorage(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
-  try {
-    const keyEncryptionSecret = keyEncryptionSecretFor(env, storage, log);
-    // Nodes that share a database but no folder derive it from the one secret they all have.
-    const secret =
-      storage.keyRing && keyEncryptionSecret && !env.SERVER_SECRET
-        ? serverSecretFromKeyEncryptionSecret(keyEncryptionSecret)
-        : loadServerSecret(env.SERVER_SECRET, serverSecretFile(env), log);
-    const keys = await SigningKeys.load({
-      source: keySetSourceFrom(env, storage, keyEncryptionSecret),
-      alg: env.SIGNING_ALG,
-      retentionSeconds: retentionFromEnv(env),
-      log,
-      now: () => (overrides.clock ?? systemClock).now(),
-    });
-    return await serve(env, overrides, log, secret, storage, keys);
-  } catch (error) {
-    // A start that fails half-way (a port in use, unreadable keys) leaves no connection open.
-    await storage.close().catch(() => {});
-    throw error;
-  }
-}
-
-async function serve(
-  env: Env,
-  overrides: ServerOverrides,
-  log: (message: string) => void,
-  secret: Uint8Array,
-  storage: AuthStorage,
-  keys: SigningKeys,
-): Promise<RunningServer> {
   let handler: ((request: Request, bindings: unknown) => Response | Promise<Response>) | undefined;
   const server = createAdaptorServer({
     // The node bindings (the socket) travel with the request: the client IP comes from them.
@@ -113,23 +73,82 @@ async function serve(
     serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 },
   });
   const drain = connectionDrain(server as HttpServer);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(env.PORT, env.HOST, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const issuer = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
+  const listen = () =>
+    new Promise<number>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(env.PORT, env.HOST, () => resolve((server.address() as AddressInfo).port));
+    });
+  const start = (issuer: string) => createSesame(sesameOptionsFrom(env, issuer, overrides, log));
 
-  const mailTransport = overrides.mailTransport ?? mailTransportFromEnv(env, dataFolder(env), log);
-  const auth = createAuthService({
-    storage,
-    keys,
-    clock: overrides.clock,
-    ids: overrides.ids,
-    hasher: overrides.hasher,
-    secret,
+  const knownIssuer =
+    env.PUBLIC_URL ?? (env.PORT !== 0 ? `http://localhost:${env.PORT}` : undefined);
+  let sesame: Sesame;
+  let port: number;
+  if (knownIssuer) {
+    sesame = await start(knownIssuer);
+    // A port in use leaves no database connection open.
+    port = await listen().catch(async (error) => {
+      await sesame.close().catch(() => {});
+      throw error;
+    });
+  } else {
+    port = await listen();
+    sesame = await start(`http://localhost:${port}`).catch(async (error) => {
+      // A start that fails half-way (unreadable keys, a bad secret) leaves no port open.
+      await drain.drain(0).catch(() => {});
+      throw error;
+    });
+  }
+  const issuer = sesame.issuer;
+  const app = createStandaloneApp({
+    sesame,
+    router: overrides.router ?? appRouter,
+    webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,
+    log,
+  });
+  handler = (request, bindings) => app.fetch(request, bindings);
+
+  const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    issuer,
+    app,
+    sesame,
+    auth: sesame.auth,
+    storage: sesame.storage,
+    keys: sesame.keys,
+    close: async () => {
+      await drain.drain(DRAIN_MS);
+      await sesame.close();
+    },
+  };
+}
+
+/** The environment as Sesame's options: the README's configuration table, one name to one setting. */
+function sesameOptionsFrom(
+  env: Env,
+  issuer: string,
+  overrides: ServerOverrides,
+  log: (message: string) => void,
+): Parameters<typeof createSesame>[0] {
+  return {
+    publicUrl: issuer,
+    database: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    secret: env.SERVER_SECRET,
+    secretFile: env.SERVER_SECRET_FILE,
+    keys: {
+      inline: env.SIGNING_KEYS,
+      file: env.SIGNING_KEYS_FILE,
+      encryptionSecret: env.KEY_ENCRYPTION_SECRET,
+      encryptionSecretFile: env.KEY_ENCRYPTION_SECRET_FILE,
+      alg: env.SIGNING_ALG,
+    },
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    trustProxy: env.TRUST_PROXY,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
     config: {
-      issuer,
       audience: env.JWT_AUDIENCE,
       accessTokenTtl: env.ACCESS_TOKEN_TTL,
       sessionIdleTtl: env.SESSION_IDLE_TTL,
@@ -155,12 +174,6 @@ async function serve(
       },
       requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
       requireMfaForRoles: env.REQUIRE_MFA_FOR_ROLES,
-      // The relying party from configuration only: PUBLIC_URL's host, its origin and ALLOWED_ORIGINS.
-      webauthn: {
-        rpId: new URL(issuer).hostname,
-        rpName: new URL(issuer).hostname,
-        origins: [new URL(issuer).origin, ...env.ALLOWED_ORIGINS.map((o) => new URL(o).origin)],
-      },
       emailLinks: {
         verifyEmailTtl: env.EMAIL_VERIFICATION_TTL,
         resetPasswordTtl: env.PASSWORD_RESET_TTL,
@@ -168,93 +181,17 @@ async function serve(
         changeEmailTtl: env.EMAIL_CHANGE_TTL,
       },
     },
-    mail: { transport: mailTransport, log, retryDelaysMs: overrides.mailRetryDelaysMs },
-    oauth: { providers: env.OAUTH_PROVIDERS, nativeRedirectUris: env.OAUTH_REDIRECT_URIS },
-  });
-  await auth.ready;
-  keys.watch(2000);
-
-  const app = createHttpApp({
-    auth,
-    issuer,
-    originPolicy: new OriginPolicy(env.ALLOWED_ORIGINS, issuer),
-    refreshCookie: new RefreshCookie(issuer.startsWith("https:")),
-    deviceCookie: new DeviceCookie(issuer.startsWith("https:")),
-    oauthCookie: new OAuthCookie(issuer.startsWith("https:")),
-    trustProxy: env.TRUST_PROXY,
-    bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,
-    jwks: () => keys.current().jwks(),
-    log,
-    onInternalError: (error, path) =>
-      console.error(`Internal error in ${path ?? "request"}:`, error),
-  });
-  handler = (request, bindings) => app.fetch(request, bindings);
-
-  // Housekeeping now and hourly; a failure is logged and retried next hour.
-  const purge = () =>
-    void auth
-      .purgeExpired()
-      .catch((error) => log(`Housekeeping failed: ${(error as Error).message}`));
-  purge();
-  const purgeTimer = setInterval(purge, 60 * 60 * 1000);
-  purgeTimer.unref();
-  // Grace-window seals outlive their window by at most this sweep's period (a database copy finds none older).
-  const sweep = () =>
-    void auth
-      .sweepShortLived()
-      .catch((error) => log(`Sweeping seals failed: ${(error as Error).message}`));
-  const sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
-  sweepTimer.unref();
-
-  const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
-  return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-    port,
-    issuer,
-    app,
-    auth,
-    storage,
-    keys,
-    close: async () => {
-      clearInterval(purgeTimer);
-      clearInterval(sweepTimer);
-      keys.stop();
-      await drain.drain(DRAIN_MS);
-      await auth.stop();
-      // Mail being composed still writes its token row; a send in flight finishes or fails.
-      await auth.drainMail();
-      await mailTransport.close?.();
-      await storage.close();
+    mail: {
+      transport: overrides.mailTransport,
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      outboxDir: env.MAIL_OUTBOX_DIR,
+      retryDelaysMs: overrides.mailRetryDelaysMs,
     },
+    oauth: { providers: env.OAUTH_PROVIDERS, nativeRedirectUris: env.OAUTH_REDIRECT_URIS },
+    log,
+    clock: overrides.clock,
+    ids: overrides.ids,
+    hasher: overrides.hasher,
   };
-}
-
-/**
- * KEY_ENCRYPTION_SECRET where the keys live in the database (PostgreSQL): from
- * the environment, or generated once into a file for a first try on one
- * machine. A second node with another secret cannot open the ring and says so.
- */
-function keyEncryptionSecretFor(
-  env: Env,
-  storage: AuthStorage,
-  log: (message: string) => void,
-): Uint8Array | undefined {
-  if (env.KEY_ENCRYPTION_SECRET) {
-    return decodeSecret(env.KEY_ENCRYPTION_SECRET, "KEY_ENCRYPTION_SECRET");
-  }
-  if (!storage.keyRing || env.SIGNING_KEYS) return undefined;
-  return loadServerSecret(undefined, env.KEY_ENCRYPTION_SECRET_FILE, log, "KEY_ENCRYPTION_SECRET");
-}
-
-/** Beside the database by default: the processes that share a database file share its folder. */
-function serverSecretFile(env: Env): string {
-  return env.SERVER_SECRET_FILE ?? join(dataFolder(env), "server-secret");
-}
-
-/** Where the server keeps its files: beside a SQLite database, else ./data. */
-function dataFolder(env: Env): string {
-  if (isPostgresUrl(env.DATABASE_URL)) return "./data";
-  const database = databasePath(env.DATABASE_URL);
-  return database === ":memory:" ? "./data" : dirname(database);
 }

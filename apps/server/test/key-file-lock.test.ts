@@ -3,9 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { initialKeys, readKeyFile, writeKeyFile } from "@sesame/trpc/keys";
 import { afterEach, describe, expect, it } from "vitest";
-import { initialKeys } from "../src/keys/initial-keys.ts";
-import { readKeyFile, writeKeyFile } from "../src/keys/key-file.ts";
 
 const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const TSX = join(SERVER_DIR, "node_modules", ".bin", "tsx");

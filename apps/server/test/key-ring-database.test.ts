@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { decodeSecret, SealedKeySet } from "@sesame/trpc/keys";
 import { describe, expect, it } from "vitest";
 import { runKeysCommand } from "../src/cli/run-keys-command.ts";
 import { readEnv } from "../src/env.ts";
-import { SealedKeySet } from "../src/keys/sealed-key-set.ts";
-import { decodeSecret } from "../src/keys/server-secret.ts";
 import { startServer } from "../src/server.ts";
 import { startTestServer, TEST_BACKEND, type TestServer } from "./support/test-server.ts";
 

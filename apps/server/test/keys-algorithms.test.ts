@@ -8,8 +8,8 @@ import {
   rotateKeySet,
   type SigningKeyRecord,
 } from "@sesame/auth";
+import { readKeyFile, writeKeyFile } from "@sesame/trpc/keys";
 import { describe, expect, it } from "vitest";
-import { readKeyFile, writeKeyFile } from "../src/keys/key-file.ts";
 import { authCodeOf, signedUp, startTestServer, type TestServer } from "./support/test-server.ts";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -4,9 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AUTH_DEFAULTS, retiredKeyRetention } from "@sesame/auth";
+import { initialKeys, readKeyFile, writeKeyFile } from "@sesame/trpc/keys";
 import { afterEach, describe, expect, it } from "vitest";
-import { initialKeys } from "../src/keys/initial-keys.ts";
-import { readKeyFile, writeKeyFile } from "../src/keys/key-file.ts";
 import { signedUp, startTestServer } from "./support/test-server.ts";
 
 const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));

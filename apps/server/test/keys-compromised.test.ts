@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { AUTH_DEFAULTS, retiredKeyRetention, rotateKeySet } from "@sesame/auth";
+import { readKeyFile, writeKeyFile } from "@sesame/trpc/keys";
 import { describe, expect, it } from "vitest";
-import { readKeyFile, writeKeyFile } from "../src/keys/key-file.ts";
 import { authCodeOf, signedUp, startTestServer } from "./support/test-server.ts";
 
 const kidOf = (token: string): string =>

@@ -1,10 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { initialKeys, readKeyFile } from "@sesame/trpc/keys";
 import { afterEach, describe, expect, it } from "vitest";
 import { readEnv } from "../src/env.ts";
-import { initialKeys } from "../src/keys/initial-keys.ts";
-import { readKeyFile } from "../src/keys/key-file.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 
 const cleanups: Array<() => Promise<void> | void> = [];

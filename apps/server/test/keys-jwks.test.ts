@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AUTH_DEFAULTS, JWKS_CACHE_CONTROL, retiredKeyRetention, rotateKeySet } from "@sesame/auth";
+import { readKeyFile, writeKeyFile } from "@sesame/trpc/keys";
 import { describe, expect, it } from "vitest";
-import { readKeyFile, writeKeyFile } from "../src/keys/key-file.ts";
 import { authCodeOf, signedUp, startTestServer, type TestServer } from "./support/test-server.ts";
 
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];

@@ -1,10 +1,9 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { initialKeys, writeKeyFile } from "@sesame/trpc/keys";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
-import { initialKeys } from "../src/keys/initial-keys.ts";
-import { writeKeyFile } from "../src/keys/key-file.ts";
 import { signedUp, startTestServer } from "./support/test-server.ts";
 
 type SignedUp = Awaited<ReturnType<typeof signedUp>>;

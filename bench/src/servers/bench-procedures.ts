@@ -1,24 +1,34 @@
 import { userSchema } from "@sesame/auth";
-import { appRouter, publicProcedure } from "@sesame/server";
-import { type AnyTRPCProcedure, TRPCError } from "@trpc/server";
+import {
+  publicProcedure,
+  type SesameContext,
+  sesameErrorFormatter,
+  sesameRouters,
+} from "@sesame/trpc";
+import { initTRPC, TRPCError } from "@trpc/server";
 import { PING_DATA } from "./ping-body.ts";
 
 /**
- * Adds two procedures to Sesame's own router, in the bench's server process
- * only, so that they are served by exactly the host that serves `user.me`
- * (same Hono app, middleware, endpoint, context and error formatting):
+ * Sesame's API with two procedures of the bench's own, built the way a team
+ * embeds Sesame (its routers spread into a router of its own), so that they
+ * are served by exactly the host that serves `user.me` (same Hono app,
+ * middleware, endpoint, context and error formatting):
  * - `bench.ping`: the trivial query, for the host comparison;
  * - `bench.meUnprotected`: `user.me`'s body and output check, reading the same
  *   user row, without the auth middleware — the baseline for the cost of auth
  *   per request.
- * The router is plain data to tRPC, so added entries are routed like the rest.
  */
-export function addBenchProcedures(benchUserId: () => string | undefined): void {
-  const procedures = appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>;
-  procedures["bench.ping"] = publicProcedure.query(() => PING_DATA);
-  procedures["bench.meUnprotected"] = publicProcedure.output(userSchema).query(({ ctx }) => {
-    const userId = benchUserId();
-    if (!userId) throw new TRPCError({ code: "NOT_FOUND" });
-    return ctx.auth.accounts.me(userId);
+export function benchRouter(benchUserId: () => string | undefined) {
+  const t = initTRPC.context<SesameContext>().create({ errorFormatter: sesameErrorFormatter });
+  return t.router({
+    ...sesameRouters,
+    bench: t.router({
+      ping: publicProcedure.query(() => PING_DATA),
+      meUnprotected: publicProcedure.output(userSchema).query(({ ctx }) => {
+        const userId = benchUserId();
+        if (!userId) throw new TRPCError({ code: "NOT_FOUND" });
+        return ctx.sesame.auth.accounts.me(userId);
+      }),
+    }),
   });
 }

@@ -1,7 +1,7 @@
 import { WriteBatcher } from "@sesame/db";
 import { readEnv, startServer } from "@sesame/server";
 import { mainThreadCpuMicros } from "../report/cpu-meter.ts";
-import { addBenchProcedures } from "./bench-procedures.ts";
+import { benchRouter } from "./bench-procedures.ts";
 import { runChild } from "./child-protocol.ts";
 
 export interface SesameServerConfig {
@@ -24,11 +24,10 @@ const UNLIMITED = String(1_000_000_000);
 
 /**
  * Sesame exactly as `pnpm start` runs it (startServer), with per-IP limits
- * raised for load and the two bench procedures added to its router.
+ * raised for load, serving Sesame's API with the two bench procedures added.
  */
 await runChild<SesameServerConfig>(async (config) => {
   let benchUserId: string | undefined;
-  addBenchProcedures(() => benchUserId);
   const server = await startServer(
     readEnv({
       PORT: "0",
@@ -42,6 +41,7 @@ await runChild<SesameServerConfig>(async (config) => {
       LOGIN_IP_MAX_FAILURES: UNLIMITED,
       ...config.env,
     }),
+    { router: benchRouter(() => benchUserId) },
   );
   if (config.benchUser) {
     const issued = await server.auth.accounts.register(config.benchUser, {

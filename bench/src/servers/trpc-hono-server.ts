@@ -1,9 +1,8 @@
 import { createAdaptorServer } from "@hono/node-server";
-import { appRouter } from "@sesame/server";
 import type { inferRouterContext } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
-import { addBenchProcedures } from "./bench-procedures.ts";
+import { benchRouter } from "./bench-procedures.ts";
 import { runChild } from "./child-protocol.ts";
 import { closeServer, listenOnLoopback } from "./listen.ts";
 
@@ -14,7 +13,7 @@ import { closeServer, listenOnLoopback } from "./listen.ts";
  * Between this and Sesame's host is what that middleware costs.
  */
 await runChild(async () => {
-  addBenchProcedures(() => undefined);
+  const appRouter = benchRouter(() => undefined);
   const app = new Hono();
   app.all("/trpc/*", (c) =>
     fetchRequestHandler({

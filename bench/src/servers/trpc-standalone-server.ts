@@ -1,7 +1,6 @@
-import { appRouter } from "@sesame/server";
 import type { inferRouterContext } from "@trpc/server";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
-import { addBenchProcedures } from "./bench-procedures.ts";
+import { benchRouter } from "./bench-procedures.ts";
 import { runChild } from "./child-protocol.ts";
 import { closeServer, listenOnLoopback } from "./listen.ts";
 
@@ -12,7 +11,7 @@ import { closeServer, listenOnLoopback } from "./listen.ts";
  * has no fetch `Request` to build Sesame's from.
  */
 await runChild(async () => {
-  addBenchProcedures(() => undefined);
+  const appRouter = benchRouter(() => undefined);
   const server = createHTTPServer({
     router: appRouter,
     basePath: "/trpc/",

@@ -2,15 +2,18 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KeySetError, rotateKeySet } from "@sesame/auth";
 import { isPostgresUrl, openStorage } from "@sesame/db";
+import {
+  decodeSecret,
+  FileKeySetSource,
+  InlineKeySetSource,
+  initialKeys,
+  type KeySetSource,
+  keySetSourceFor,
+  loadServerSecret,
+} from "@sesame/trpc/keys";
 import type { Env } from "../env.ts";
-import { FileKeySetSource } from "../keys/file-key-set-source.ts";
-import { initialKeys } from "../keys/initial-keys.ts";
-import { InlineKeySetSource } from "../keys/inline-key-set-source.ts";
-import type { KeySetSource } from "../keys/key-set-source.ts";
-import { keySetSourceFrom } from "../keys/key-set-source-from-env.ts";
-import { retentionFromEnv } from "../keys/retention-from-env.ts";
-import { decodeSecret, loadServerSecret } from "../keys/server-secret.ts";
 import { formatKeyTable, summarizeKeys } from "./describe-keys.ts";
+import { retentionFromEnv } from "./retention-from-env.ts";
 
 export interface KeysCommandIo {
   out: (line: string) => void;
@@ -142,7 +145,14 @@ async function keySetSourceForCommand(env: Env, file: string | undefined) {
             () => {},
             "KEY_ENCRYPTION_SECRET",
           );
-      return { source: keySetSourceFrom(env, storage, secret), close: () => storage.close() };
+      return {
+        source: keySetSourceFor(
+          { inline: env.SIGNING_KEYS, file: env.SIGNING_KEYS_FILE },
+          storage,
+          secret,
+        ),
+        close: () => storage.close(),
+      };
     } catch (error) {
       await storage.close();
       throw error;

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MailMessage, MailTransport } from "@sesame/auth";
+import { mailTransportFromEnv } from "@sesame/trpc/mail";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mailTransportFromEnv } from "../../src/mail/mail-transport-from-env.ts";
 import { parseMail, type SmtpInbox, startSmtpInbox } from "../support/smtp-inbox.ts";
 
 const mail: MailMessage = {

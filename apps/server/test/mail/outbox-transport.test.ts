@@ -10,8 +10,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MailMessage } from "@sesame/auth";
+import { outboxTransport } from "@sesame/trpc/mail";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { outboxTransport } from "../../src/mail/outbox-transport.ts";
 import { linkIn, parseMail } from "../support/smtp-inbox.ts";
 
 const TOKEN = "s3cr3t-t0ken-f0r-al1ce";

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { MailMessage, MailTransport } from "@sesame/auth";
+import { smtpPoolOptions, smtpTransport } from "@sesame/trpc/mail";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { smtpPoolOptions, smtpTransport } from "../../src/mail/smtp-transport.ts";
 import { type SmtpInbox, startSmtpInbox } from "../support/smtp-inbox.ts";
 
 const FROM = "Sesame <no-reply@sesame.test>";

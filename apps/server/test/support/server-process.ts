@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { AppRouter } from "@sesame/trpc";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { afterAll, afterEach } from "vitest";
-import type { AppRouter } from "../../src/index.ts";
 
 const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
 /** tsx's loader in Node itself: the tsx CLI would end the server at once on SIGTERM, unlike `npm start`. */

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManualClock } from "@sesame/auth";
 import { freshPostgresDatabase } from "@sesame/db/test-support";
+import type { AppRouter } from "@sesame/trpc";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach } from "vitest";
 import { readEnv } from "../../src/env.ts";
-import type { AppRouter } from "../../src/index.ts";
 import { type RunningServer, type ServerOverrides, startServer } from "../../src/server.ts";
 import { rawQuery } from "./raw-query.ts";
 

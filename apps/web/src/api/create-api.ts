@@ -1,6 +1,6 @@
 import { authCodeOf, localStorageHint } from "@sesame/client";
 import { createSesameClient } from "@sesame/client/trpc";
-import type { AppRouter } from "@sesame/server";
+import type { AppRouter } from "@sesame/trpc";
 import { QueryClient } from "@tanstack/react-query";
 import { createTRPCClient } from "@trpc/client";
 

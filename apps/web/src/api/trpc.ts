@@ -1,4 +1,4 @@
-import type { AppRouter } from "@sesame/server";
+import type { AppRouter } from "@sesame/trpc";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 
 /**

@@ -1,4 +1,4 @@
-import type { AppRouter } from "@sesame/server";
+import type { AppRouter } from "@sesame/trpc";
 import type { inferRouterOutputs } from "@trpc/server";
 import { describeActivity } from "../format/describe-activity.ts";
 import { describeDevice } from "../format/describe-device.ts";

@@ -1,4 +1,4 @@
-import type { AppRouter } from "@sesame/server";
+import type { AppRouter } from "@sesame/trpc";
 import type { inferRouterOutputs } from "@trpc/server";
 import { describeDevice } from "../format/describe-device.ts";
 import { formatDateTime, formatRelative } from "../format/format-time.ts";
