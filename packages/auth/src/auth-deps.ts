@@ -37,4 +37,6 @@ export interface AuthDeps {
   mailBudget: MailBudget;
   mfaTickets: MfaTickets;
   totpSecrets: TotpSecretBox;
+  /** Where the core tells the operator what only they can fix (a TOTP secret under a key not configured). */
+  log: (line: string) => void;
 }

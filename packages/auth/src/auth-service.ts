@@ -18,7 +18,7 @@ import { type IdGenerator, randomIds } from "./ids.ts";
 import type { KeyRingSource } from "./keys/key-ring-source.ts";
 import { MfaTickets } from "./mfa/mfa-tickets.ts";
 import { SecondFactors } from "./mfa/second-factors.ts";
-import { TotpSecretBox } from "./mfa/totp-secret-box.ts";
+import { type TotpEncryptionKeys, TotpSecretBox } from "./mfa/totp-secret-box.ts";
 import type { OAuthProviderConfig } from "./oauth/oauth-provider-config.ts";
 import { OAuthSignIn } from "./oauth/oauth-sign-in.ts";
 import { providerClients } from "./oauth/provider-clients.ts";
@@ -60,6 +60,15 @@ export interface AuthServiceOptions {
   mail?: { transport: MailTransport; log?: (line: string) => void; retryDelaysMs?: number[] };
   /** Sign-in providers (`OAUTH_PROVIDERS`), and the redirect URIs native apps may use (`OAUTH_REDIRECT_URIS`). */
   oauth?: { providers: OAuthProviderConfig[]; nativeRedirectUris?: string[] };
+  /**
+   * The keys TOTP secrets are sealed under at rest (`TOTP_ENCRYPTION_KEY`,
+   * `TOTP_ENCRYPTION_KEYS_PREVIOUS`): new ones under `current` (by default the
+   * server secret), and ones sealed earlier under a `previous` key still open
+   * and are sealed again under the current one when next used.
+   */
+  totpEncryptionKeys?: TotpEncryptionKeys;
+  /** Where the core reports what an operator must fix, such as a TOTP secret under a key not configured; default `console.error`. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -267,7 +276,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       links: new EmailLinks({ storage, clock, config, audit, mail }),
       mailBudget: new MailBudget(storage.throttle, clock, config.throttle),
       mfaTickets: new MfaTickets(storage.mfaTickets, clock),
-      totpSecrets: new TotpSecretBox(secret),
+      totpSecrets: new TotpSecretBox(secret, options.totpEncryptionKeys),
+      log: options.log ?? ((line: string) => console.error(line)),
     },
     options.oauth,
   );

@@ -43,7 +43,14 @@ export {
   type SigningAlgorithm,
   type SigningKeyRecord,
 } from "./keys/signing-key.ts";
+export { resealTotpSecrets, type TotpResealReport } from "./mfa/reseal-totp-secrets.ts";
 export { totpCodeAt } from "./mfa/totp.ts";
+export type { TotpKeySecret } from "./mfa/totp-encryption-key.ts";
+export {
+  type OpenedTotpSecret,
+  type TotpEncryptionKeys,
+  TotpSecretBox,
+} from "./mfa/totp-secret-box.ts";
 export {
   type OAuthProviderConfig,
   oauthProviderConfigSchema,

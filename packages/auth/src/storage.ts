@@ -423,6 +423,20 @@ export interface SecondFactorStore {
    */
   useRecoveryCode(userId: string, codeHash: string): Promise<number | undefined>;
   countRecoveryCodes(userId: string): Promise<number>;
+  /**
+   * Compare-and-set: the user's factor's sealed secret becomes `to` only if
+   * it is still `from`, so sealing a secret again under a new key never
+   * overwrites a factor begun again meanwhile. Answers whether it changed.
+   */
+  resealTotp(userId: string, from: string, to: string): Promise<boolean>;
+  /** Up to `limit` factors' sealed secrets, by user id after `afterUserId` (null: from the first), for sealing them all again. */
+  listSealedTotp(afterUserId: string | null, limit: number): Promise<SealedTotpSecret[]>;
+}
+
+/** One factor's sealed secret, as `SecondFactorStore.listSealedTotp` pages them. */
+export interface SealedTotpSecret {
+  userId: string;
+  sealedSecret: string;
 }
 
 /**

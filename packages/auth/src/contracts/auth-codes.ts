@@ -42,6 +42,7 @@ export const AUTH_CODES = [
   "IDENTITY_TAKEN",
   "IDENTITY_NOT_FOUND",
   "LAST_SIGN_IN_METHOD",
+  "MFA_UNAVAILABLE",
 ] as const;
 
 export type AuthCode = (typeof AUTH_CODES)[number];
@@ -86,6 +87,8 @@ export const AUTH_CODE_TRPC_CODE = {
   IDENTITY_TAKEN: "CONFLICT",
   IDENTITY_NOT_FOUND: "NOT_FOUND",
   LAST_SIGN_IN_METHOD: "CONFLICT",
+  // The server cannot open the account's TOTP secret (its key is not configured): an operator's fix, not the user's.
+  MFA_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 } as const satisfies Record<AuthCode, string>;
 
 /** The one message each code carries: the same failure always gives the same body. */
@@ -130,6 +133,8 @@ export const AUTH_CODE_MESSAGE: Record<AuthCode, string> = {
   IDENTITY_TAKEN: "That provider account is already linked to another account.",
   IDENTITY_NOT_FOUND: "No such linked provider.",
   LAST_SIGN_IN_METHOD: "This is your only way to sign in: add a password or another one first.",
+  MFA_UNAVAILABLE:
+    "Authenticator codes cannot be checked right now. Use a recovery code, or contact the administrator.",
 };
 
 export function isAuthCode(value: unknown): value is AuthCode {

@@ -11,6 +11,7 @@ import type { TotpFactorRecord, UserRecord } from "../storage.ts";
 import type { AttemptSubject } from "../throttle/login-throttle.ts";
 import { hashRecoveryCode, newRecoveryCodes } from "./recovery-codes.ts";
 import { newTotpSecret, otpauthUri, totpStepOf } from "./totp.ts";
+import { describeUnopenedSecret } from "./unopened-secret-message.ts";
 
 /** The `amr` a second factor adds to the first one's (RFC 8176: a one-time code, and more than one factor). */
 const SECOND_FACTOR_AMR = ["otp", "mfa"];
@@ -70,7 +71,8 @@ export class SecondFactors {
     if (!factor) throw new AuthError("MFA_NOT_ENABLED");
     if (factor.confirmedAt !== null) throw new AuthError("MFA_ALREADY_ENABLED");
     const now = clock.now();
-    const step = totpStepOf(this.secretOf(factor), code, now);
+    const opened = this.openSecret(factor);
+    const step = totpStepOf(opened.secret, code, now);
     if (step === undefined) throw new AuthError("MFA_CODE_INVALID");
     const recoveryCodes = newRecoveryCodes();
     const confirmed = await storage.secondFactors.confirmTotp({
@@ -81,6 +83,7 @@ export class SecondFactors {
       audit: { type: "totp_enabled", at: now, userId, sessionId, ...who(meta) },
     });
     if (!confirmed) throw new AuthError("MFA_CODE_INVALID");
+    await this.resealIfStale(factor, opened);
     await this.notify(userId, { kind: "totp_enabled" }, meta);
     return { recoveryCodes };
   }
@@ -150,10 +153,13 @@ export class SecondFactors {
     const subject: AttemptSubject = deviceId
       ? { kind: "device", deviceId }
       : { kind: "account", email: user.email };
+    // Opened before the throttle: a secret the server cannot open is its
+    // operator's to fix, and must not count against the owner as a wrong code.
+    const opened = input.code === undefined ? undefined : this.openSecret(factor);
     let recoveryCodesLeft: number | undefined;
     const { passed } = await throttledCheck(this.deps, subject, user.id, meta, async () => {
-      if (input.code !== undefined) {
-        const step = totpStepOf(this.secretOf(factor), input.code, clock.now());
+      if (opened !== undefined && input.code !== undefined) {
+        const step = totpStepOf(opened.secret, input.code, clock.now());
         return {
           passed:
             step !== undefined && (await storage.secondFactors.useTotpStep(user.id, step, true)),
@@ -168,6 +174,7 @@ export class SecondFactors {
       throw new AuthError("MFA_CODE_INVALID");
     }
     await mfaTickets.consume(input.mfaToken);
+    if (opened !== undefined) await this.resealIfStale(factor, opened);
     if (recoveryCodesLeft !== undefined) {
       await audit.record("recovery_code_used", { userId: user.id }, meta, {
         remaining: recoveryCodesLeft,
@@ -199,18 +206,41 @@ export class SecondFactors {
     const { storage, clock } = this.deps;
     const factor = await storage.secondFactors.findTotp(userId);
     if (factor?.confirmedAt == null) throw new AuthError("MFA_NOT_ENABLED");
-    const step = totpStepOf(this.secretOf(factor), input.code, clock.now());
+    const opened = this.openSecret(factor);
+    const step = totpStepOf(opened.secret, input.code, clock.now());
     if (step === undefined || !(await storage.secondFactors.useTotpStep(userId, step, true))) {
       throw new AuthError("MFA_CODE_INVALID");
     }
+    await this.resealIfStale(factor, opened);
     return user;
   }
 
-  private secretOf(factor: TotpFactorRecord): string {
-    const secret = this.deps.totpSecrets.open(factor.userId, factor.sealedSecret);
-    // A secret sealed under another server secret: the factor cannot be checked, so it cannot pass.
-    if (secret === undefined) throw new AuthError("MFA_CODE_INVALID");
-    return secret;
+  /**
+   * The factor's secret. One under a key that is not configured is logged
+   * for the operator, naming the key, and answers `MFA_UNAVAILABLE`: the
+   * owner cannot fix it and a recovery code still works. One its own key
+   * does not open (altered, or moved from another account) cannot pass.
+   */
+  private openSecret(factor: TotpFactorRecord): { secret: string; stale: boolean } {
+    const opened = this.deps.totpSecrets.open(factor.userId, factor.sealedSecret);
+    if (opened.kind === "opened") return opened;
+    this.deps.log(describeUnopenedSecret(factor.userId, opened));
+    if (opened.kind === "key_missing") throw new AuthError("MFA_UNAVAILABLE");
+    throw new AuthError("MFA_CODE_INVALID");
+  }
+
+  /**
+   * After a code from it passed, a secret under a previous key is sealed
+   * again under the current one, so the previous key can in time be
+   * dropped. Compare-and-set: a factor begun again meanwhile is left alone.
+   */
+  private async resealIfStale(
+    factor: TotpFactorRecord,
+    opened: { secret: string; stale: boolean },
+  ): Promise<void> {
+    if (!opened.stale) return;
+    const resealed = this.deps.totpSecrets.seal(factor.userId, opened.secret);
+    await this.deps.storage.secondFactors.resealTotp(factor.userId, factor.sealedSecret, resealed);
   }
 
   private async notify(

@@ -67,11 +67,14 @@ describe("TOTP secrets at rest", () => {
     const box = new TotpSecretBox(serverSecret);
     const sealed = box.seal("user-1", RFC_SECRET);
     expect(sealed).not.toContain(RFC_SECRET);
-    expect(box.open("user-1", sealed)).toBe(RFC_SECRET);
-    expect(new TotpSecretBox(serverSecret).open("user-1", sealed)).toBe(RFC_SECRET);
-    expect(box.open("user-2", sealed)).toBeUndefined();
-    expect(new TotpSecretBox(randomBytes(32)).open("user-1", sealed)).toBeUndefined();
-    expect(box.open("user-1", `${sealed.slice(0, -2)}AA`)).toBeUndefined();
+    const opened = { kind: "opened", secret: RFC_SECRET, stale: false };
+    expect(box.open("user-1", sealed)).toEqual(opened);
+    expect(new TotpSecretBox(serverSecret).open("user-1", sealed)).toEqual(opened);
+    expect(box.open("user-2", sealed)).toMatchObject({ kind: "invalid" });
+    expect(new TotpSecretBox(randomBytes(32)).open("user-1", sealed)).toMatchObject({
+      kind: "key_missing",
+    });
+    expect(box.open("user-1", `${sealed.slice(0, -2)}AA`)).toMatchObject({ kind: "invalid" });
   });
 });
 

@@ -13,6 +13,7 @@ import {
   ManualClock,
   type PasswordHasher,
   staticKeyRing,
+  type TotpEncryptionKeys,
 } from "@sesame/auth";
 import { afterEach } from "vitest";
 import { openSqliteStorage, type SqliteStorage } from "../../src/index.ts";
@@ -57,16 +58,24 @@ export const testKeyRing = () => ring;
 export async function authOn(
   storage: AuthStorage,
   clock = new ManualClock(Date.now()),
-  options: { hasher?: PasswordHasher } = {},
+  options: {
+    hasher?: PasswordHasher;
+    /** Another server secret than the test run's. */
+    secret?: Uint8Array;
+    totpEncryptionKeys?: TotpEncryptionKeys;
+    log?: (line: string) => void;
+  } = {},
 ) {
   const mails: MailMessage[] = [];
   const auth: AuthService = createAuthService({
     storage,
     keys: staticKeyRing(await ring),
     clock,
-    secret: SECRET,
+    secret: options.secret ?? SECRET,
     config: { issuer: "https://id.example.test" },
     hasher: options.hasher,
+    totpEncryptionKeys: options.totpEncryptionKeys,
+    log: options.log,
     mail: { transport: { send: async (mail) => void mails.push(mail) }, retryDelaysMs: [] },
   });
   await auth.ready;

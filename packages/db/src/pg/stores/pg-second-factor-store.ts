@@ -1,5 +1,6 @@
 import type {
   RevokeReason,
+  SealedTotpSecret,
   SecondFactorChange,
   SecondFactorStore,
   TotpFactorRecord,
@@ -129,6 +130,22 @@ export class PgSecondFactorStore implements SecondFactorStore {
 
   countRecoveryCodes(userId: string): Promise<number> {
     return countCodes(this.sql, userId);
+  }
+
+  /** One guarded statement: a concurrent writer's commit is re-checked against `from`, so only the value read is replaced. */
+  async resealTotp(userId: string, from: string, to: string): Promise<boolean> {
+    const resealed = await this.sql`
+      UPDATE totp_factors SET sealed_secret = ${to}
+      WHERE user_id = ${userId} AND sealed_secret = ${from}`;
+    return resealed.count === 1;
+  }
+
+  async listSealedTotp(afterUserId: string | null, limit: number): Promise<SealedTotpSecret[]> {
+    const rows = await this.sql<{ user_id: string; sealed_secret: string }[]>`
+      SELECT user_id, sealed_secret FROM totp_factors
+      ${afterUserId === null ? this.sql`` : this.sql`WHERE user_id > ${afterUserId}`}
+      ORDER BY user_id LIMIT ${limit}`;
+    return rows.map((row) => ({ userId: row.user_id, sealedSecret: row.sealed_secret }));
   }
 }
 

@@ -1,10 +1,11 @@
 import type {
   RevokeReason,
+  SealedTotpSecret,
   SecondFactorChange,
   SecondFactorStore,
   TotpFactorRecord,
 } from "@sesame/auth";
-import { and, count, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { recoveryCodes, totpFactors } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
@@ -94,6 +95,18 @@ export class SqliteSecondFactorStore implements SecondFactorStore {
         .from(recoveryCodes)
         .where(eq(recoveryCodes.userId, p("userId")))
         .prepare(),
+      reseal: db
+        .update(totpFactors)
+        .set({ sealedSecret: p("to") as never })
+        .where(and(eq(totpFactors.userId, p("userId")), eq(totpFactors.sealedSecret, p("from"))))
+        .prepare(),
+      sealedAfter: db
+        .select({ userId: totpFactors.userId, sealedSecret: totpFactors.sealedSecret })
+        .from(totpFactors)
+        .where(gt(totpFactors.userId, p("after")))
+        .orderBy(asc(totpFactors.userId))
+        .limit(p("limit"))
+        .prepare(),
     };
     this.insertAudit = prepareAuditInsert(db);
   }
@@ -162,6 +175,16 @@ export class SqliteSecondFactorStore implements SecondFactorStore {
 
   async countRecoveryCodes(userId: string): Promise<number> {
     return this.q.countCodes.get({ userId })?.n ?? 0;
+  }
+
+  /** One guarded statement under the write lock: it changes the row only as it was read. */
+  resealTotp(userId: string, from: string, to: string): Promise<boolean> {
+    return this.writes.run(() => this.q.reseal.run({ userId, from, to }).changes === 1);
+  }
+
+  async listSealedTotp(afterUserId: string | null, limit: number): Promise<SealedTotpSecret[]> {
+    // Every id sorts after the empty string.
+    return this.q.sealedAfter.all({ after: afterUserId ?? "", limit });
   }
 
   /** The user's codes become `hashes`. Call inside a write job only. */
