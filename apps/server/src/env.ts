@@ -46,6 +46,28 @@ const list = z
   );
 
 /**
+ * A key of at least 32 random bytes written in base64url, as the server
+ * secret is: decoded here, so a mistyped key stops the server at start
+ * rather than at the first sign-in it should have opened. The message never
+ * repeats the value.
+ */
+function decodeKeySecret(value: string, ctx: z.RefinementCtx): Uint8Array {
+  const bytes = Buffer.from(value, "base64url");
+  if (bytes.length < 32 || bytes.toString("base64url") !== value.replace(/=+$/, "")) {
+    ctx.addIssue({ code: "custom", message: "must be at least 32 random bytes, base64url" });
+    return z.NEVER;
+  }
+  return new Uint8Array(bytes);
+}
+const keySecret = z.string().trim().transform(decodeKeySecret);
+/** A previous TOTP key: its secret, or `server-secret` for the server secret's (the default). */
+const previousTotpKey = z
+  .string()
+  .transform((value, ctx): Uint8Array | "server-secret" =>
+    value === "server-secret" ? value : decodeKeySecret(value, ctx),
+  );
+
+/**
  * Every setting of the server, read from the environment once at start and
  * validated; nothing else reads `process.env`. Names and defaults are the
  * README's configuration table.
@@ -87,6 +109,17 @@ export const envSchema = z.object({
   KEY_ENCRYPTION_SECRET_FILE: z.string().min(1).default("./data/key-encryption-secret"),
   /** Where the generated server secret is kept (mode 0600) when SERVER_SECRET is not set; defaults to beside the database. */
   SERVER_SECRET_FILE: z.string().min(1).optional(),
+  /** The key new TOTP secrets are sealed under (at least 32 random bytes, base64url); unset: the server secret. */
+  TOTP_ENCRYPTION_KEY: z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    keySecret.optional(),
+  ),
+  /**
+   * Keys TOTP secrets sealed earlier may be under, comma-separated, until
+   * `npm run keys -- totp-reseal` (or each one's next use) moves them to the
+   * current key; `server-secret` names the server secret's, the default.
+   */
+  TOTP_ENCRYPTION_KEYS_PREVIOUS: list.pipe(z.array(previousTotpKey)),
 
   LOGIN_FREE_FAILURES: count(DEFAULT_THROTTLE.accountFreeFailures),
   LOGIN_LOCKOUT_FAILURES: count(DEFAULT_THROTTLE.accountLockoutFailures),

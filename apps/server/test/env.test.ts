@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,6 +100,41 @@ describe("readEnv", () => {
       .slice(1)
       .map((line) => line.trim().split(":")[0]);
     expect(named).toEqual(["PORT", "ALLOWED_ORIGINS.0", "TRUST_PROXY"]);
+  });
+
+  it("reads the TOTP encryption keys: base64url of 32 bytes or more, server-secret among the previous ones", () => {
+    const base64url = (key: Uint8Array | "server-secret") =>
+      key === "server-secret" ? key : Buffer.from(key).toString("base64url");
+    const current = randomBytes(32).toString("base64url");
+    const older = randomBytes(48).toString("base64url");
+    const env = readEnv({
+      TOTP_ENCRYPTION_KEY: ` ${current} `,
+      TOTP_ENCRYPTION_KEYS_PREVIOUS: ` ${older} , server-secret,`,
+    });
+    expect(env.TOTP_ENCRYPTION_KEY && base64url(env.TOTP_ENCRYPTION_KEY)).toBe(current);
+    expect(env.TOTP_ENCRYPTION_KEYS_PREVIOUS.map(base64url)).toEqual([older, "server-secret"]);
+    // Unset or empty: the server secret seals, and no previous key.
+    for (const unset of [{}, { TOTP_ENCRYPTION_KEY: "", TOTP_ENCRYPTION_KEYS_PREVIOUS: "" }]) {
+      const env = readEnv(unset);
+      expect(env.TOTP_ENCRYPTION_KEY).toBeUndefined();
+      expect(env.TOTP_ENCRYPTION_KEYS_PREVIOUS).toEqual([]);
+    }
+  });
+
+  it("refuses a TOTP key that is short or not base64url, naming the variable and never the value", () => {
+    const short = randomBytes(16).toString("base64url");
+    const standardBase64 = Buffer.alloc(33, 0xfb).toString("base64"); // with "+" and "/"
+    const message = configError({
+      TOTP_ENCRYPTION_KEY: short,
+      TOTP_ENCRYPTION_KEYS_PREVIOUS: `server-secret,${standardBase64},serversecret`,
+    });
+    expect(message).toMatch(
+      /^\s*TOTP_ENCRYPTION_KEY: must be at least 32 random bytes, base64url$/m,
+    );
+    expect(message).toMatch(/^\s*TOTP_ENCRYPTION_KEYS_PREVIOUS\.1: /m);
+    expect(message).toMatch(/^\s*TOTP_ENCRYPTION_KEYS_PREVIOUS\.2: /m);
+    expect(message).not.toContain(short);
+    expect(message).not.toContain(standardBase64);
   });
 });
 

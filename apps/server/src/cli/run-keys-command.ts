@@ -14,6 +14,7 @@ import {
 import type { Env } from "../env.ts";
 import { formatKeyTable, summarizeKeys } from "./describe-keys.ts";
 import { retentionFromEnv } from "./retention-from-env.ts";
+import { runTotpReseal } from "./run-totp-reseal.ts";
 
 export interface KeysCommandIo {
   out: (line: string) => void;
@@ -31,6 +32,9 @@ Commands:
                      --force also rotates when the next key was published too recently
                      for cached key sets to hold it (use it for a compromised key).
   init               Create the key file (a current and a next key) if it does not exist.
+  totp-reseal        Seal every TOTP secret still under a key of TOTP_ENCRYPTION_KEYS_PREVIOUS
+                     again under the current one (TOTP_ENCRYPTION_KEY), beside running
+                     servers; once none is left, the previous keys can be dropped.
 
 Options:
   --file <path>      The key file (default: SIGNING_KEYS_FILE, ./data/signing-keys.json;
@@ -64,10 +68,12 @@ export async function runKeysCommand(
     io.out(KEYS_USAGE);
     return 0;
   }
-  if (!command || rest.length > 0 || !["list", "rotate", "init"].includes(command)) {
+  if (!command || rest.length > 0 || !["list", "rotate", "init", "totp-reseal"].includes(command)) {
     io.err(KEYS_USAGE);
     return 2;
   }
+  // TOTP encryption keys come from the environment only: nothing here writes them.
+  if (command === "totp-reseal") return runTotpReseal(env, io);
   const retention = retentionFromEnv(env);
   let opened: Awaited<ReturnType<typeof keySetSourceForCommand>> | undefined;
   try {
