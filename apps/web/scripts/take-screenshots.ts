@@ -1,13 +1,21 @@
+// The server's tests declare the provider library's module; its support file is reused here.
+/// <reference path="../../server/test/support/types/oidc-provider.d.ts" />
 /**
  * Screenshots of every page at phone (390 px) and desktop (1280 px) width,
  * for docs/web-app.md: `pnpm --filter @sesame/web screenshots`. Runs the real
  * server over the built app, like the browser tests, its mail read from an
- * SMTP inbox for the pages the links open.
+ * SMTP inbox for the pages the links open; then a second one with sign-in
+ * providers, one of them a real OpenID Provider, for the pages that show them.
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { totpCodeAt } from "@sesame/auth";
 import type { Browser, Page } from "playwright-core";
+import { freePort } from "../../server/test/support/oauth-browser.ts";
+import {
+  type OidcTestProvider,
+  startOidcTestProvider,
+} from "../../server/test/support/oidc-test-provider.ts";
 import {
   activityList,
   devicesList,
@@ -169,16 +177,83 @@ async function screenshotsAt(
   await context.close();
 }
 
+/**
+ * Sesame with three sign-in providers: the Google and GitHub presets, only
+ * listed here (their buttons are never followed), and "Acme SSO", a real
+ * OpenID Provider on this machine that a sign-in goes through. Its callback
+ * comes from PUBLIC_URL, so the port is picked before either starts.
+ */
+async function startWithProviders(): Promise<{ app: SesameApp; provider: OidcTestProvider }> {
+  const port = await freePort();
+  const publicUrl = `http://localhost:${port}`;
+  const provider = await startOidcTestProvider([`${publicUrl}/auth/oauth/acme/callback`]);
+  const app = await startSesameApp({
+    PORT: String(port),
+    PUBLIC_URL: publicUrl,
+    OAUTH_PROVIDERS: JSON.stringify([
+      { id: "google", clientId: "listed-only", clientSecret: "listed-only" },
+      { id: "github", clientId: "listed-only", clientSecret: "listed-only" },
+      {
+        id: "acme",
+        name: "Acme SSO",
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        clientSecret: provider.clientSecret,
+      },
+    ]),
+  });
+  return { app, provider };
+}
+
+/** The log-in page's "Continue with …" buttons, and the account a provider's sign-in made. */
+async function providerScreenshotsAt(
+  browser: Browser,
+  app: SesameApp,
+  provider: OidcTestProvider,
+  viewport: typeof PHONE,
+  width: string,
+) {
+  const context = await openContext(browser, app.server.issuer, viewport);
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Continue with Acme SSO" }).waitFor();
+  await shoot(page, "log-in-providers", width);
+
+  // The provider's own page is not Sesame's to show: the person is already signed in there.
+  provider.signInAs({
+    sub: `grace-${width}`,
+    email: `grace.${width}@example.com`,
+    emailVerified: true,
+  });
+  await page.getByRole("link", { name: "Continue with Acme SSO" }).click();
+  const linked = page.getByRole("list", { name: "Linked sign-in providers" });
+  await linked.getByText(`grace.${width}@example.com`).waitFor();
+  await page.getByRole("button", { name: "Link GitHub" }).waitFor();
+  await shoot(page, "account-sign-in-methods", width);
+  await context.close();
+}
+
 buildWebApp();
 mkdirSync(OUT_DIR, { recursive: true });
-// Mail goes over SMTP to an inbox in this process, where the links are read from.
-const { app, mailbox } = await Mailbox.open((smtpUrl) => startSesameApp({ SMTP_URL: smtpUrl }));
 const browser = await launchChromium();
 try {
-  await screenshotsAt(browser, app, mailbox, PHONE, "phone");
-  await screenshotsAt(browser, app, mailbox, DESKTOP, "desktop");
+  // Mail goes over SMTP to an inbox in this process, where the links are read from.
+  const { app, mailbox } = await Mailbox.open((smtpUrl) => startSesameApp({ SMTP_URL: smtpUrl }));
+  try {
+    await screenshotsAt(browser, app, mailbox, PHONE, "phone");
+    await screenshotsAt(browser, app, mailbox, DESKTOP, "desktop");
+  } finally {
+    await app.close();
+    await mailbox.close();
+  }
+  const { app: withProviders, provider } = await startWithProviders();
+  try {
+    await providerScreenshotsAt(browser, withProviders, provider, PHONE, "phone");
+    await providerScreenshotsAt(browser, withProviders, provider, DESKTOP, "desktop");
+  } finally {
+    await withProviders.close();
+    await provider.close();
+  }
 } finally {
   await browser.close();
-  await app.close();
-  await mailbox.close();
 }
