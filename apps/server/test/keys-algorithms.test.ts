@@ -2,13 +2,13 @@ import { createHmac, createPrivateKey, sign } from "node:crypto";
 import { join } from "node:path";
 import {
   AUTH_DEFAULTS,
-  createRemoteVerifier,
   generateSigningKey,
   retiredKeyRetention,
   rotateKeySet,
   type SigningKeyRecord,
 } from "@sesame/auth";
 import { readKeyFile, writeKeyFile } from "@sesame/trpc/keys";
+import { createRemoteVerifier } from "@sesame/verify";
 import { describe, expect, it } from "vitest";
 import { authCodeOf, signedUp, startTestServer, type TestServer } from "./support/test-server.ts";
 

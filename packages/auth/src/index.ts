@@ -3,6 +3,8 @@
  * contracts; no HTTP, no SQL (storage comes in through `AuthStorage`).
  */
 
+// The token rules live in @sesame/verify (the lower layer); the issuer's own tools keep these names.
+export { ACCESS_TOKEN, type PublicJwk, verifyToken } from "@sesame/verify/rules";
 export { normalizeEmail } from "./accounts/normalize-email.ts";
 export {
   AUTH_DEFAULTS,
@@ -30,7 +32,7 @@ export {
   NEXT_KEY_MIN_PUBLISHED,
 } from "./keys/jwks-cache-policy.ts";
 export { type KeyRetentionConfig, retiredKeyRetention } from "./keys/key-retention.ts";
-export { KeyRing, type PublicJwk } from "./keys/key-ring.ts";
+export { KeyRing } from "./keys/key-ring.ts";
 export { type KeyRingSource, staticKeyRing } from "./keys/key-ring-source.ts";
 export { KeySetError, type KeySetErrorCode } from "./keys/key-set-error.ts";
 export { pruneRetiredKeys, retiredKeyDropsAt } from "./keys/prune-retired-keys.ts";
@@ -38,7 +40,6 @@ export { type KeyRotation, type RotateKeySetOptions, rotateKeySet } from "./keys
 export {
   generateSigningKey,
   type KeyStatus,
-  publicPart,
   SIGNING_ALGORITHMS,
   type SigningAlgorithm,
   type SigningKeyRecord,
@@ -60,13 +61,6 @@ export { newBrowserSecret, type OAuthBinding, type OAuthOutcome } from "./oauth/
 export { isCommonPassword } from "./passwords/common-passwords.ts";
 export { ARGON2_DEFAULTS, type Argon2Params, PasswordHasher } from "./passwords/password-hasher.ts";
 export { assertAcceptablePassword } from "./passwords/password-policy.ts";
-export { RemoteKeysError, type RemoteKeysErrorCode } from "./remote/remote-keys-error.ts";
-export {
-  createRemoteVerifier,
-  RemoteVerifier,
-  type RemoteVerifierOptions,
-} from "./remote/remote-verifier.ts";
-export { usableJwks } from "./remote/usable-jwks.ts";
 export type { RequestMeta } from "./request-meta.ts";
 export { clientBinding } from "./sessions/client-binding.ts";
 export type { IssuedTokens } from "./sessions/issued-tokens.ts";
@@ -76,16 +70,8 @@ export { ipBucket } from "./throttle/ip-bucket.ts";
 export { type AttemptSubject, LoginThrottle } from "./throttle/login-throttle.ts";
 export { RequestBudget } from "./throttle/request-budget.ts";
 export type { AccessClaims } from "./tokens/access-tokens.ts";
-export { readTokenHeader, type TokenHeader } from "./tokens/compact-jws.ts";
 export { signToken } from "./tokens/sign-token.ts";
 export { SuccessorSeal } from "./tokens/successor-seal.ts";
 export { hashToken } from "./tokens/token-hash.ts";
-export {
-  ACCESS_TOKEN,
-  REFRESH_TOKEN,
-  REQUIRED_CLAIMS,
-  type TokenKind,
-} from "./tokens/token-kinds.ts";
+export { REFRESH_TOKEN } from "./tokens/token-kinds.ts";
 export { VerifiedTokenCache } from "./tokens/verified-token-cache.ts";
-export { type VerifiedAccessClaims, verifyAccessToken } from "./tokens/verify-access-token.ts";
-export { type VerifiedClaims, verifyToken } from "./tokens/verify-token.ts";

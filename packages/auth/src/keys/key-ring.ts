@@ -1,7 +1,11 @@
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
-import type { JWK } from "jose";
-import { assertKeyFitsAlgorithm } from "./key-type.ts";
-import { publicPart, type SigningAlgorithm, type SigningKeyRecord } from "./signing-key.ts";
+import {
+  assertKeyFitsAlgorithm,
+  type PublicJwk,
+  publicPart,
+  type VerificationKeys,
+} from "@sesame/verify/rules";
+import type { SigningAlgorithm, SigningKeyRecord } from "./signing-key.ts";
 
 export interface SigningKeyHandle {
   kid: string;
@@ -14,34 +18,20 @@ export interface VerificationKeyHandle {
   key: KeyObject;
 }
 
-/** A published key: the public JWK plus its `kid`, `alg` and `use`. */
-export type PublicJwk = JWK & { kid: string; alg: SigningAlgorithm; use: "sig" };
-
 /**
  * The fixed set of keys the server signs and verifies with. Verification
  * selects a key only by `kid` from this set and pins the algorithm to the
  * key's own: a token can never bring its key (`jwk`, `jku`, `x5u`) or choose
- * its algorithm (RFC 8725 §3.1).
- *
- * `new KeyRing(records)` is the issuer's ring (exactly one current key signs);
- * `KeyRing.fromPublicJwks(keys)` is a verifier's ring built from a published
- * JWK Set, holding no private key, checked by the very same rules.
+ * its algorithm (RFC 8725 §3.1). Exactly one current key signs. A verifier
+ * elsewhere builds its ring from the published keys (`PublicKeyRing` in
+ * `@sesame/verify`) and checks tokens by the very same rules.
  */
-export class KeyRing {
-  private readonly signer: SigningKeyHandle | undefined;
+export class KeyRing implements VerificationKeys {
+  private readonly signer: SigningKeyHandle;
   private readonly verifiers = new Map<string, VerificationKeyHandle>();
   private readonly published: PublicJwk[] = [];
 
-  constructor(
-    readonly records: readonly SigningKeyRecord[],
-    publicKeys?: readonly PublicJwk[],
-  ) {
-    if (publicKeys) {
-      if (records.length > 0) throw new Error("A key ring is built from records or public keys.");
-      this.signer = undefined;
-      for (const jwk of publicKeys) this.add(jwk.kid, jwk.alg, importPublicJwk(jwk), jwk);
-      return;
-    }
+  constructor(readonly records: readonly SigningKeyRecord[]) {
     const [current, ...extra] = records.filter((record) => record.status === "current");
     if (!current || extra.length > 0) {
       throw new Error(
@@ -63,21 +53,8 @@ export class KeyRing {
     }
   }
 
-  /**
-   * A ring that only verifies, from public keys someone published (a resource
-   * server's copy of the issuer's JWKS). Each key keeps the `alg` it was
-   * published with; `signingKey()` throws.
-   *
-   * @example
-   * const ring = KeyRing.fromPublicJwks(usableJwks(await (await fetch(jwksUri)).json()));
-   */
-  static fromPublicJwks(keys: readonly PublicJwk[]): KeyRing {
-    return new KeyRing([], keys);
-  }
-
   /** The key that signs new tokens. */
   signingKey(): SigningKeyHandle {
-    if (!this.signer) throw new Error("This key ring only verifies: it holds no private key.");
     return this.signer;
   }
 
@@ -118,12 +95,4 @@ function importKey(record: SigningKeyRecord): { privateKey: KeyObject; publicKey
   const privateKey = createPrivateKey({ key: record.privateJwk as never, format: "jwk" });
   assertKeyFitsAlgorithm(privateKey, record.alg, record.kid);
   return { privateKey, publicKey: createPublicKey(privateKey) };
-}
-
-/** Imports only the public members, so a JWK that (wrongly) carries private ones still yields a public key. */
-function importPublicJwk(jwk: PublicJwk): KeyObject {
-  if (jwk.alg === "HS256") throw new Error(`Key ${jwk.kid}: a symmetric key is never published.`);
-  const publicKey = createPublicKey({ key: publicPart(jwk) as never, format: "jwk" });
-  assertKeyFitsAlgorithm(publicKey, jwk.alg, jwk.kid);
-  return publicKey;
 }

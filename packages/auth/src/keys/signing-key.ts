@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { publicPart } from "@sesame/verify/rules";
 import { calculateJwkThumbprint, type JWK } from "jose";
 
 /** EdDSA (Ed25519) is the default: small, fast, deterministic signatures. */
@@ -63,13 +64,4 @@ function generatePrivateJwk(alg: SigningAlgorithm): JWK {
     case "HS256":
       return { kty: "oct", k: randomBytes(32).toString("base64url") };
   }
-}
-
-const PRIVATE_JWK_MEMBERS = new Set(["d", "p", "q", "dp", "dq", "qi", "oth", "k"]);
-
-/** The public members of a JWK: what may be published. */
-export function publicPart(jwk: JWK): JWK {
-  return Object.fromEntries(
-    Object.entries(jwk).filter(([name]) => !PRIVATE_JWK_MEMBERS.has(name)),
-  ) as JWK;
 }

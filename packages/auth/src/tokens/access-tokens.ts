@@ -1,13 +1,13 @@
+import { ACCESS_TOKEN, verifyAccessToken } from "@sesame/verify/rules";
 import type { AuthConfig } from "../auth-config.ts";
 import { type Clock, toEpochSeconds } from "../clock.ts";
+import { AuthError } from "../contracts/auth-error.ts";
 import type { Role } from "../contracts/outputs.ts";
 import type { IdGenerator } from "../ids.ts";
 import type { KeyRing } from "../keys/key-ring.ts";
 import type { KeyRingSource } from "../keys/key-ring-source.ts";
 import { signToken } from "./sign-token.ts";
-import { ACCESS_TOKEN } from "./token-kinds.ts";
 import { VerifiedTokenCache } from "./verified-token-cache.ts";
-import { verifyAccessToken } from "./verify-access-token.ts";
 
 /** What a verified access token says about its bearer. */
 export interface AccessClaims {
@@ -77,13 +77,15 @@ export class AccessTokens {
     const cached = this.cache.get(token, now);
     if (cached) return cached;
 
-    const claims = await verifyAccessToken(
+    const result = await verifyAccessToken(
       ring,
       this.config,
       token,
       now,
       this.config.clockTolerance,
     );
+    if (!result.ok) throw new AuthError(result.code);
+    const { claims } = result;
     const verified: AccessClaims = {
       userId: claims.sub,
       sessionId: claims.sid,

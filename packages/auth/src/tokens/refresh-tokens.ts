@@ -1,10 +1,10 @@
+import { type VerifiedClaims, verifyToken } from "@sesame/verify/rules";
 import type { AuthConfig } from "../auth-config.ts";
 import { toEpochSeconds } from "../clock.ts";
 import type { IdGenerator } from "../ids.ts";
 import type { KeyRingSource } from "../keys/key-ring-source.ts";
 import { signToken } from "./sign-token.ts";
 import { REFRESH_TOKEN } from "./token-kinds.ts";
-import { type VerifiedClaims, verifyToken } from "./verify-token.ts";
 
 export type RefreshVerifyResult =
   | { ok: true; claims: VerifiedClaims }

@@ -1,8 +1,8 @@
 import { sign } from "node:crypto";
+import type { TokenKind } from "@sesame/verify/rules";
 import { SignJWT } from "jose";
 import type { AuthConfig } from "../auth-config.ts";
 import type { KeyRing } from "../keys/key-ring.ts";
-import type { TokenKind } from "./token-kinds.ts";
 
 export interface TokenSubject {
   userId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readTokenHeader } from "../../src/index.ts";
+import { readTokenHeader } from "../src/rules.ts";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const token = (header: unknown, signature = "c2ln") =>

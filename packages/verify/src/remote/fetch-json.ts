@@ -49,7 +49,8 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
   return { body, maxAgeSeconds: maxAge(response.headers.get("cache-control")) };
 }
 
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
+/** The body as text, or a throw once it grows past `maxBytes`: nothing large is ever buffered. */
+export async function readLimited(response: Response, maxBytes: number): Promise<string> {
   if (!response.body) return "";
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

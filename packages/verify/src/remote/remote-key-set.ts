@@ -1,13 +1,13 @@
 import type { Clock } from "../clock.ts";
-import { KeyRing } from "../keys/key-ring.ts";
-import { discoverJwksUri } from "./discover-jwks-uri.ts";
+import { PublicKeyRing } from "../keys/public-key-ring.ts";
 import { fetchJson } from "./fetch-json.ts";
+import type { IssuerDiscovery } from "./issuer-metadata.ts";
 import { RemoteKeysError } from "./remote-keys-error.ts";
 import { usableJwks } from "./usable-jwks.ts";
 
 export interface RemoteKeySetOptions {
-  /** The JWK Set URL, or the issuer whose metadata names it (discovered until that succeeds once). */
-  source: { jwksUri: string } | { issuer: string };
+  /** The JWK Set URL, or the issuer's metadata that names it. */
+  source: { jwksUri: string } | { discovery: IssuerDiscovery };
   /** Least time between two fetches, whatever triggers them: unknown kids, staleness, failures. */
   cooldownMs: number;
   /** How long a key set is used when its response carries no Cache-Control max-age. */
@@ -28,13 +28,11 @@ export interface RemoteKeySetOptions {
  * cool-down. A failed refresh keeps the previous keys.
  */
 export class RemoteKeySet {
-  private ring: KeyRing | undefined;
+  private ring: PublicKeyRing | undefined;
   private freshUntil = Number.NEGATIVE_INFINITY;
   private lastFetchAt = Number.NEGATIVE_INFINITY;
   private lastError: RemoteKeysError | undefined;
   private inFlight: Promise<void> | undefined;
-  private resolvedUri: string | undefined;
-  private fetchCount = 0;
 
   constructor(private readonly options: RemoteKeySetOptions) {}
 
@@ -43,7 +41,7 @@ export class RemoteKeySet {
    * that kid is unknown or the set is stale and the cool-down allows. Throws
    * `RemoteKeysError` only while no key set was ever fetched.
    */
-  async ringFor(kid: string): Promise<KeyRing> {
+  async ringFor(kid: string): Promise<PublicKeyRing> {
     const now = this.options.clock.now();
     if (!this.ring || now >= this.freshUntil || !this.ring.verificationKey(kid)) {
       if (this.inFlight) await this.inFlight;
@@ -55,11 +53,6 @@ export class RemoteKeySet {
       );
     }
     return this.ring;
-  }
-
-  /** Requests made so far (discovery and key sets), for metrics. */
-  get fetches(): number {
-    return this.fetchCount;
   }
 
   private refresh(): Promise<void> {
@@ -83,21 +76,10 @@ export class RemoteKeySet {
   }
 
   private async load(): Promise<void> {
-    const { fetch, timeoutMs } = this.options;
-    const counted: typeof globalThis.fetch = (input, init) => {
-      this.fetchCount += 1;
-      return fetch(input, init);
-    };
-    const { source } = this.options;
-    this.resolvedUri ??=
-      "jwksUri" in source
-        ? source.jwksUri
-        : await discoverJwksUri(source.issuer, { fetch: counted, timeoutMs });
-    const { body, maxAgeSeconds } = await fetchJson(this.resolvedUri, {
-      fetch: counted,
-      timeoutMs,
-    });
-    this.ring = KeyRing.fromPublicJwks(usableJwks(body));
+    const { fetch, timeoutMs, source } = this.options;
+    const jwksUri = "jwksUri" in source ? source.jwksUri : (await source.discovery.load()).jwksUri;
+    const { body, maxAgeSeconds } = await fetchJson(jwksUri, { fetch, timeoutMs });
+    this.ring = PublicKeyRing.fromJwks(usableJwks(body));
     const { cooldownMs, defaultMaxAgeMs, maxMaxAgeMs } = this.options;
     const maxAgeMs = maxAgeSeconds === undefined ? defaultMaxAgeMs : maxAgeSeconds * 1000;
     this.freshUntil =

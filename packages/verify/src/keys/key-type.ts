@@ -1,5 +1,11 @@
 import type { KeyObject } from "node:crypto";
-import type { SigningAlgorithm } from "./signing-key.ts";
+
+/** The asymmetric algorithms a published key may be pinned to: never a shared secret. */
+export const VERIFIABLE_ALGORITHMS = ["EdDSA", "ES256", "RS256"] as const;
+export type VerifiableAlgorithm = (typeof VERIFIABLE_ALGORITHMS)[number];
+
+export const isVerifiableAlgorithm = (alg: unknown): alg is VerifiableAlgorithm =>
+  (VERIFIABLE_ALGORITHMS as readonly unknown[]).includes(alg);
 
 /** The algorithm is pinned per key, so a key must be of the one type its algorithm allows. */
 const EXPECTED_KEY_TYPE = {
@@ -19,7 +25,7 @@ const MIN_RSA_BITS = 2048;
  */
 export function assertKeyFitsAlgorithm(
   key: KeyObject,
-  alg: Exclude<SigningAlgorithm, "HS256">,
+  alg: VerifiableAlgorithm,
   kid: string,
 ): void {
   const expected = EXPECTED_KEY_TYPE[alg];

@@ -1,8 +1,7 @@
 import { errors, type JWTPayload, jwtVerify } from "jose";
-import type { AuthConfig } from "../auth-config.ts";
-import type { KeyRing } from "../keys/key-ring.ts";
+import type { VerificationKeys } from "../keys/verification-keys.ts";
 import { readTokenHeader } from "./compact-jws.ts";
-import { REQUIRED_CLAIMS, type TokenKind } from "./token-kinds.ts";
+import { REQUIRED_CLAIMS, type TokenAudience, type TokenKind } from "./token-kinds.ts";
 
 /** The claims every verified Sesame token has, typed. */
 export interface VerifiedClaims extends JWTPayload {
@@ -28,11 +27,12 @@ const INVALID: VerifyResult = { ok: false, failure: "invalid" };
  * required claim, and time with the configured tolerance (`iat` and `nbf` in
  * the future are refused too). Only a well-signed token past its `exp` is
  * "expired"; every other failure is "invalid", so a forger learns nothing.
+ * Sesame's server and every remote verifier check tokens through here.
  */
 export async function verifyToken(
   kind: TokenKind,
-  ring: KeyRing,
-  config: Pick<AuthConfig, "issuer" | "audience">,
+  ring: VerificationKeys,
+  config: TokenAudience,
   token: string,
   nowMs: number,
   clockTolerance: number,

@@ -6,8 +6,8 @@ export type RemoteKeysErrorCode =
 
 /**
  * The verifier could not get the issuer's keys: the fault is not the token's,
- * so a resource server answers 503, not 401. Token failures are `AuthError`s
- * (`TOKEN_INVALID`, `TOKEN_EXPIRED`) instead.
+ * so a resource server answers 503, not 401. Token failures are `TokenError`s
+ * (`TOKEN_INVALID`, `TOKEN_EXPIRED`, `SESSION_REVOKED`) instead.
  *
  * @example
  * if (error instanceof RemoteKeysError) return c.json({ error: "AUTH_UNAVAILABLE" }, 503);

@@ -2,34 +2,27 @@ import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import {
-  AuthError,
   createRemoteVerifier,
-  generateSigningKey,
-  KeyRing,
-  ManualClock,
   RemoteKeysError,
   type RemoteVerifierOptions,
-  rotateKeySet,
-} from "../../src/index.ts";
-import { AUDIENCE, startIssuerStub } from "./issuer-stub.ts";
+  TokenError,
+} from "../src/index.ts";
+import { AUDIENCE, ManualClock, startIssuerStub, stubKey } from "./support/issuer-stub.ts";
 
 const JWKS_PATH = "/.well-known/jwks.json";
 const DISCOVERY_PATH = "/.well-known/openid-configuration";
 
 async function setup(options: Partial<RemoteVerifierOptions> = {}) {
-  const clock = new ManualClock(Date.UTC(2026, 2, 1));
-  const records = [
-    await generateSigningKey("EdDSA", "current", clock.now()),
-    await generateSigningKey("EdDSA", "next", clock.now()),
-  ];
-  const stub = await startIssuerStub(new KeyRing(records), () => clock.now());
+  const clock = new ManualClock();
+  const stub = await startIssuerStub(() => clock.now());
+  stub.published.push(await stubKey("EdDSA")); // the `next` key, published before it signs
   const verifier = createRemoteVerifier({
     issuer: stub.issuer,
     audience: AUDIENCE,
     clock,
     ...options,
   });
-  return { clock, records, stub, verifier };
+  return { clock, stub, verifier };
 }
 
 /** The stable code a verification failed with. */
@@ -37,7 +30,7 @@ async function failure(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof AuthError || error instanceof RemoteKeysError) return error.code;
+    if (error instanceof TokenError || error instanceof RemoteKeysError) return error.code;
     throw error;
   }
   return "ok";
@@ -74,6 +67,7 @@ describe("RemoteVerifier", () => {
       sub: "user-1",
       sid: "session-1",
       role: "user",
+      amr: [],
       iss: stub.issuer,
     });
     for (let i = 0; i < 20; i += 1)
@@ -85,12 +79,11 @@ describe("RemoteVerifier", () => {
 
   it("uses a configured JWKS URL without discovery", async () => {
     const { stub } = await setup();
-    const clock = new ManualClock(Date.UTC(2026, 2, 1));
     const verifier = createRemoteVerifier({
       issuer: stub.issuer,
       audience: AUDIENCE,
       jwksUri: stub.jwksUri,
-      clock,
+      clock: new ManualClock(),
     });
     expect((await verifier.verify(await stub.accessToken())).sub).toBe("user-1");
     expect(stub.requests.get(DISCOVERY_PATH)).toBeUndefined();
@@ -100,7 +93,7 @@ describe("RemoteVerifier", () => {
   it("survives a flood of unknown kids with at most one fetch per cool-down", async () => {
     const { clock, stub, verifier } = await setup({ cooldownMs: 30_000 });
     await verifier.verify(await stub.accessToken());
-    const baseline = stub.requests.get(JWKS_PATH);
+    const baseline = stub.requests.get(JWKS_PATH) ?? 0;
 
     const randomKidTokens = () =>
       Promise.all(
@@ -123,40 +116,34 @@ describe("RemoteVerifier", () => {
       expect(await failure(verifier.verify(token))).toBe("TOKEN_INVALID");
     }
     expect(new Set(concurrent)).toEqual(new Set(["TOKEN_INVALID"]));
-    expect(stub.requests.get(JWKS_PATH)).toBe((baseline ?? 0) + 1);
+    expect(stub.requests.get(JWKS_PATH)).toBe(baseline + 1);
 
     clock.advance(29_999);
     await Promise.all((await randomKidTokens()).map((t) => failure(verifier.verify(t))));
-    expect(stub.requests.get(JWKS_PATH)).toBe((baseline ?? 0) + 1);
+    expect(stub.requests.get(JWKS_PATH)).toBe(baseline + 1);
     clock.advance(1);
     await Promise.all((await randomKidTokens()).map((t) => failure(verifier.verify(t))));
-    expect(stub.requests.get(JWKS_PATH)).toBe((baseline ?? 0) + 2);
+    expect(stub.requests.get(JWKS_PATH)).toBe(baseline + 2);
   });
 
   it("follows a rotation: the pre-published key needs no fetch, an unknown new key one refetch", async () => {
-    const { clock, records, stub, verifier } = await setup();
+    const { clock, stub, verifier } = await setup();
     stub.cacheControl = "public, max-age=3600";
     const before = await stub.accessToken();
     await verifier.verify(before);
     expect(stub.requests.get(JWKS_PATH)).toBe(1);
 
+    // The `next` key was published with the first set: it starts signing.
     clock.advance(10 * 60_000);
-    const rotated = await rotateKeySet(records, {
-      now: clock.now(),
-      alg: "EdDSA",
-      retentionSeconds: 3600,
-    });
-    stub.ring = new KeyRing(rotated.keys);
+    stub.signer = stub.published[1] ?? stub.signer;
     const after = await stub.accessToken();
     expect((await verifier.verify(after)).sub).toBe("user-1");
     expect(stub.requests.get(JWKS_PATH)).toBe(1);
 
-    // A key that was never published as next (a forced emergency rotation).
-    const forced = await rotateKeySet(
-      rotated.keys.filter((k) => k.status !== "next"),
-      { now: clock.now(), alg: "ES256", retentionSeconds: 3600, force: true },
-    );
-    stub.ring = new KeyRing(forced.keys);
+    // A key that was never published as next (a forced emergency rotation), of another algorithm.
+    const emergencyKey = await stubKey("ES256");
+    stub.published.push(emergencyKey);
+    stub.signer = emergencyKey;
     clock.advance(31_000);
     const emergency = await stub.accessToken();
     expect((await verifier.verify(emergency)).sub).toBe("user-1");
@@ -209,12 +196,20 @@ describe("RemoteVerifier", () => {
     expect(await failure(otherIssuer.verify(await stub.accessToken()))).toBe("TOKEN_INVALID");
   });
 
-  it("refuses a well-signed token without a role the server knows, as the server does", async () => {
+  it("refuses a well-signed token without a role the server knows, or with a malformed amr", async () => {
     const { stub, verifier } = await setup();
-    const admin = await verifier.verify(await stub.accessToken({ extraClaims: { role: "admin" } }));
-    expect(admin.role).toBe("admin");
-    const missingOrUnknown: Record<string, string>[] = [{}, { role: "root" }, { role: "" }];
-    for (const extraClaims of missingOrUnknown) {
+    const admin = await verifier.verify(
+      await stub.accessToken({ extraClaims: { role: "admin", amr: ["pwd", "otp", "mfa"] } }),
+    );
+    expect(admin).toMatchObject({ role: "admin", amr: ["pwd", "otp", "mfa"] });
+    const refused: Record<string, unknown>[] = [
+      {},
+      { role: "root" },
+      { role: "" },
+      { role: "user", amr: "pwd" },
+      { role: "user", amr: [1] },
+    ];
+    for (const extraClaims of refused) {
       const token = await stub.accessToken({ extraClaims });
       expect(await failure(verifier.verify(token)), JSON.stringify(extraClaims)).toBe(
         "TOKEN_INVALID",
@@ -223,13 +218,12 @@ describe("RemoteVerifier", () => {
   });
 
   it("refuses tokens that bring their own key or key URL, and never contacts that URL", async () => {
-    const { clock, records, stub, verifier } = await setup();
-    const canary = await startIssuerStub(new KeyRing(records), () => clock.now());
+    const { clock, stub, verifier } = await setup();
+    const canary = await startIssuerStub(() => clock.now());
     const now = Math.floor(clock.now() / 1000);
-    const publicJwk = stub.ring.jwks().keys[0];
-    const kid = records[0]?.kid ?? "";
+    const kid = stub.signer.kid;
     const headers = [
-      { jwk: publicJwk },
+      { jwk: stub.signer.publicJwk },
       { jku: canary.jwksUri },
       { x5u: `${canary.issuer}/cert.pem` },
       { crit: ["exp"] },

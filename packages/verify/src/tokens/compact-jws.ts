@@ -1,4 +1,9 @@
-import { TOKEN_MAX_LENGTH } from "../contracts/inputs.ts";
+/**
+ * Upper bound on a token this package reads: a Sesame JWT is ~400
+ * characters, so anything past this is refused before decoding or crypto.
+ * (Sesame's API contract has the same bound, TOKEN_MAX_LENGTH.)
+ */
+export const TOKEN_MAX_LENGTH = 4096;
 
 /** The only header parameters a Sesame token has; any other is refused. */
 export interface TokenHeader {

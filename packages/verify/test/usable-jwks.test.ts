@@ -1,13 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { generateSigningKey, KeyRing, RemoteKeysError, usableJwks } from "../../src/index.ts";
+import { RemoteKeysError } from "../src/index.ts";
+import { usableJwks } from "../src/rules.ts";
+import { stubKey } from "./support/issuer-stub.ts";
 
 async function published() {
-  const now = Date.now();
-  const ring = new KeyRing([
-    await generateSigningKey("EdDSA", "current", now),
-    await generateSigningKey("ES256", "next", now),
-  ]);
-  return ring.jwks().keys;
+  return [(await stubKey("EdDSA")).publicJwk, (await stubKey("ES256")).publicJwk];
 }
 
 describe("usableJwks", () => {

@@ -1,9 +1,7 @@
-import { KeyRing, type PublicJwk } from "../keys/key-ring.ts";
-import { publicPart } from "../keys/signing-key.ts";
+import { isVerifiableAlgorithm } from "../keys/key-type.ts";
+import { type PublicJwk, publicPart } from "../keys/public-jwk.ts";
+import { PublicKeyRing } from "../keys/public-key-ring.ts";
 import { RemoteKeysError } from "./remote-keys-error.ts";
-
-/** Algorithms a verifier accepts from a JWK Set: asymmetric only, never a shared secret. */
-export const VERIFIABLE_ALGORITHMS = new Set(["EdDSA", "ES256", "RS256"]);
 
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -34,8 +32,7 @@ function isCandidate(value: unknown): value is PublicJwk {
   return (
     typeof jwk.kid === "string" &&
     KID_PATTERN.test(jwk.kid) &&
-    typeof jwk.alg === "string" &&
-    VERIFIABLE_ALGORITHMS.has(jwk.alg) &&
+    isVerifiableAlgorithm(jwk.alg) &&
     (jwk.use === undefined || jwk.use === "sig") &&
     (keyOps === undefined || (Array.isArray(keyOps) && keyOps.includes("verify"))) &&
     Object.keys(publicPart(jwk)).length === Object.keys(jwk).length
@@ -44,7 +41,7 @@ function isCandidate(value: unknown): value is PublicJwk {
 
 function imports(jwk: PublicJwk): boolean {
   try {
-    KeyRing.fromPublicJwks([jwk]);
+    PublicKeyRing.fromJwks([jwk]);
     return true;
   } catch {
     return false;
