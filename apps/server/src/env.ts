@@ -93,8 +93,8 @@ export const envSchema = z.object({
   AUDIT_RETENTION: seconds(AUTH_DEFAULTS.auditRetention),
 
   SIGNING_ALG: z.enum(SIGNING_ALGORITHMS).default("EdDSA"),
-  /** Where generated keys are kept (mode 0600) when SIGNING_KEYS is not set. */
-  SIGNING_KEYS_FILE: z.string().min(1).default("./data/signing-keys.json"),
+  /** Where generated keys are kept (mode 0600) when SIGNING_KEYS is not set; defaults to beside the database. */
+  SIGNING_KEYS_FILE: z.string().min(1).optional(),
   /** The keys themselves, as the JSON the key file holds; takes precedence over the file. */
   SIGNING_KEYS: z.string().optional(),
   /** At least 32 random bytes, base64url: keys grace-window seals and device tokens. Never in the database. */
@@ -106,7 +106,7 @@ export const envSchema = z.object({
    */
   KEY_ENCRYPTION_SECRET: z.string().optional(),
   /** PostgreSQL: where a generated KEY_ENCRYPTION_SECRET is kept (mode 0600) when it is not set. */
-  KEY_ENCRYPTION_SECRET_FILE: z.string().min(1).default("./data/key-encryption-secret"),
+  KEY_ENCRYPTION_SECRET_FILE: z.string().min(1).optional(),
   /** Where the generated server secret is kept (mode 0600) when SERVER_SECRET is not set; defaults to beside the database. */
   SERVER_SECRET_FILE: z.string().min(1).optional(),
   /** The key new TOTP secrets are sealed under (at least 32 random bytes, base64url); unset: the server secret. */

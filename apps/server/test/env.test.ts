@@ -23,7 +23,9 @@ describe("readEnv", () => {
     expect(env.PORT).toBe(3000);
     expect(env.HOST).toBe("127.0.0.1");
     expect(env.DATABASE_URL).toBe("./data/sesame.db");
-    expect(env.SIGNING_KEYS_FILE).toBe("./data/signing-keys.json");
+    // Beside the database (createSesame decides), not in ./data of wherever the server was started.
+    expect(env.SIGNING_KEYS_FILE).toBeUndefined();
+    expect(env.KEY_ENCRYPTION_SECRET_FILE).toBeUndefined();
     expect(env.ALLOWED_ORIGINS).toEqual([]);
     expect(env.TRUST_PROXY).toBe(false);
     expect(env.PUBLIC_URL).toBeUndefined();

@@ -4,6 +4,7 @@
  * schemas and committed migrations per dialect, and one seam that picks the
  * backend from `DATABASE_URL`.
  */
+export { defaultDataDir } from "./data-dir.ts";
 export { isPostgresUrl, type OpenStorageOptions, openStorage } from "./open-storage.ts";
 export { applyPostgresMigrations, PG_MIGRATIONS_FOLDER } from "./pg/migrate.ts";
 export {

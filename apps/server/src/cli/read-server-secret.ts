@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { AuthStorage } from "@sesame/auth";
-import { databasePath, isPostgresUrl } from "@sesame/db";
+import { defaultDataDir } from "@sesame/db";
 import { decodeSecret, serverSecretFromKeyEncryptionSecret } from "@sesame/trpc/keys";
 import type { Env } from "../env.ts";
 
@@ -18,14 +18,20 @@ export function readServerSecret(env: Env, storage: AuthStorage): Uint8Array {
     env.KEY_ENCRYPTION_SECRET !== undefined
       ? decodeSecret(env.KEY_ENCRYPTION_SECRET, "KEY_ENCRYPTION_SECRET")
       : storage.keyRing && !env.SIGNING_KEYS
-        ? readSecretFile(resolve(env.KEY_ENCRYPTION_SECRET_FILE), "KEY_ENCRYPTION_SECRET")
+        ? readSecretFile(
+            resolve(
+              env.KEY_ENCRYPTION_SECRET_FILE ??
+                join(defaultDataDir(env.DATABASE_URL), "key-encryption-secret"),
+            ),
+            "KEY_ENCRYPTION_SECRET",
+          )
         : undefined;
   if (storage.keyRing && keyEncryptionSecret && !env.SERVER_SECRET) {
     return serverSecretFromKeyEncryptionSecret(keyEncryptionSecret);
   }
   if (env.SERVER_SECRET) return decodeSecret(env.SERVER_SECRET, "SERVER_SECRET");
   return readSecretFile(
-    resolve(env.SERVER_SECRET_FILE ?? join(dataFolderOf(env.DATABASE_URL), "server-secret")),
+    resolve(env.SERVER_SECRET_FILE ?? join(defaultDataDir(env.DATABASE_URL), "server-secret")),
     "SERVER_SECRET",
   );
 }
@@ -41,11 +47,4 @@ function readSecretFile(file: string, name: string): Uint8Array {
     );
   }
   return decodeSecret(text.trim(), file);
-}
-
-/** Where the server keeps generated files by default: beside a SQLite database, else ./data. */
-function dataFolderOf(database: string): string {
-  if (isPostgresUrl(database)) return "./data";
-  const path = databasePath(database);
-  return path === ":memory:" ? "./data" : dirname(path);
 }

@@ -1,7 +1,7 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KeySetError, rotateKeySet } from "@sesame/auth";
-import { isPostgresUrl, openStorage } from "@sesame/db";
+import { defaultDataDir, isPostgresUrl, openStorage } from "@sesame/db";
 import {
   decodeSecret,
   FileKeySetSource,
@@ -147,13 +147,13 @@ async function keySetSourceForCommand(env: Env, file: string | undefined) {
         ? decodeSecret(env.KEY_ENCRYPTION_SECRET, "KEY_ENCRYPTION_SECRET")
         : loadServerSecret(
             undefined,
-            resolve(env.KEY_ENCRYPTION_SECRET_FILE),
+            resolve(keyEncryptionSecretFile(env)),
             () => {},
             "KEY_ENCRYPTION_SECRET",
           );
       return {
         source: keySetSourceFor(
-          { inline: env.SIGNING_KEYS, file: env.SIGNING_KEYS_FILE },
+          { inline: env.SIGNING_KEYS, file: signingKeysFile(env) },
           storage,
           secret,
         ),
@@ -164,7 +164,7 @@ async function keySetSourceForCommand(env: Env, file: string | undefined) {
       throw error;
     }
   }
-  return { source: new FileKeySetSource(resolve(env.SIGNING_KEYS_FILE)), close: async () => {} };
+  return { source: new FileKeySetSource(resolve(signingKeysFile(env))), close: async () => {} };
 }
 
 function noKeys(source: KeySetSource): Error {
@@ -187,4 +187,16 @@ function parse(argv: readonly string[]) {
       help: { type: "boolean", short: "h" },
     },
   });
+}
+
+/** The key file the server uses: SIGNING_KEYS_FILE, else beside the database, as `createSesame` puts it. */
+function signingKeysFile(env: Env): string {
+  return env.SIGNING_KEYS_FILE ?? join(defaultDataDir(env.DATABASE_URL), "signing-keys.json");
+}
+
+function keyEncryptionSecretFile(env: Env): string {
+  return (
+    env.KEY_ENCRYPTION_SECRET_FILE ??
+    join(defaultDataDir(env.DATABASE_URL), "key-encryption-secret")
+  );
 }
