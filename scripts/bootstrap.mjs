@@ -4,6 +4,7 @@
 //   npm run start:postgres   the same on a throwaway local PostgreSQL
 //   npm test    installs what is missing (Chromium, PyJWT, PostgreSQL too), runs lint, typecheck and
 //               every test, with one throwaway PostgreSQL cluster for the whole run
+//   npm run pack   builds the public packages into ./dist-packages/*.tgz
 //   npm run bench / npm run keys -- rotate / npm run users -- disable <email>
 // Idempotent: a second run skips every step already done.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -30,6 +31,8 @@ if (!env.npm_config_nodedir && existsSync("/usr/include/node/node.h"))
   env.npm_config_nodedir = "/usr";
 
 const [command = "test", ...args] = process.argv.slice(2);
+/** What a team installs: every package but the apps, the bench and the tests (npm run pack). */
+const PUBLIC_PACKAGES = ["verify", "auth", "db", "trpc", "client"];
 
 function run(cmd, cmdArgs, options = {}) {
   const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: "inherit", env, ...options });
@@ -133,13 +136,24 @@ switch (command) {
   case "bench":
     run("pnpm", ["--filter", "@sesame/bench", "bench", ...args]);
     break;
+  case "pack": {
+    // The public packages as npm tarballs in ./dist-packages, for a team's app outside this repo.
+    const out = join(root, "dist-packages");
+    const filters = PUBLIC_PACKAGES.flatMap((name) => ["--filter", `@sesame/${name}`]);
+    run("pnpm", ["turbo", "run", "build", ...filters, "--output-logs=errors-only"]);
+    for (const name of PUBLIC_PACKAGES) {
+      run("pnpm", ["pack", "--pack-destination", out], { cwd: join(root, "packages", name) });
+    }
+    console.log(`› npm install ${PUBLIC_PACKAGES.map((n) => `${out}/sesame-${n}-*.tgz`).join(" ")}`);
+    break;
+  }
   case "keys":
   case "users":
     run("pnpm", ["--filter", "@sesame/server", command, ...args]);
     break;
   default:
     console.error(
-      `Unknown command "${command}". Use start, start-postgres, test, bench, keys or users.`,
+      `Unknown command "${command}". Use start, start-postgres, test, bench, pack, keys or users.`,
     );
     process.exit(2);
 }

@@ -1,0 +1,5 @@
+import { publicPackage } from "../../tsdown.shared.ts";
+
+export default publicPackage({
+  index: "src/index.ts",
+});
