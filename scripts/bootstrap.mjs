@@ -144,7 +144,9 @@ switch (command) {
     for (const name of PUBLIC_PACKAGES) {
       run("pnpm", ["pack", "--pack-destination", out], { cwd: join(root, "packages", name) });
     }
-    console.log(`› npm install ${PUBLIC_PACKAGES.map((n) => `${out}/sesame-${n}-*.tgz`).join(" ")}`);
+    console.log(
+      `› npm install ${PUBLIC_PACKAGES.map((n) => `${out}/sesame-${n}-*.tgz`).join(" ")}`,
+    );
     break;
   }
   case "keys":
