@@ -63,6 +63,20 @@ export interface EmailChange {
 }
 
 /** A change of credential and the sessions it ends, committed as one unit. */
+/**
+ * A password reset that is the first proof of the account's mailbox hands
+ * the account to the mailbox's owner: in the same unit as the new password,
+ * every passkey of the user goes, and every identity but those whose provider
+ * verified `email` (the address the reset proved), each with its audit event.
+ */
+export interface MailboxTakeover {
+  email: string;
+  /** Written for each identity removed, with `detail.provider` set to its provider by the store. */
+  identityAudit: AuditRecord;
+  /** Written for each passkey removed. */
+  passkeyAudit: AuditRecord;
+}
+
 export interface CredentialChange {
   userId: string;
   now: number;
@@ -80,9 +94,12 @@ export interface UserStore {
   findById(id: string): Promise<UserRecord | undefined>;
   /**
    * In one atomic unit: sets the new hash, bumps the credential version and
-   * revokes the user's live sessions but `exceptSessionId`. Answers the ids revoked.
+   * revokes the user's live sessions but `exceptSessionId`, and, with
+   * `takeover`, removes the ways in it names. Answers the ids revoked.
    */
-  replacePassword(change: CredentialChange & { passwordHash: string }): Promise<string[]>;
+  replacePassword(
+    change: CredentialChange & { passwordHash: string; takeover?: MailboxTakeover },
+  ): Promise<string[]>;
   /**
    * In one atomic unit: disables the account, bumps the credential version and
    * revokes every live session. Answers the ids revoked.

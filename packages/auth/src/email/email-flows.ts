@@ -63,7 +63,9 @@ export class EmailFlows {
    * spent so a refused password leaves it usable), ends every session of the
    * account at once, voids the other reset and sign-in links, lifts a
    * lockout and mails a notice. It signs nobody in: whoever reset the
-   * password signs in with it, like everyone else.
+   * password signs in with it, like everyone else. An account whose address
+   * was never verified before goes to the owner the link proved, alone (its
+   * passkeys, and identities not vouching for the address, are removed).
    */
   async resetPassword(token: string, newPassword: string, meta: RequestMeta): Promise<void> {
     assertAcceptablePassword(newPassword);
@@ -74,12 +76,28 @@ export class EmailFlows {
     if (!user || user.email !== record.email) throw new AuthError("LINK_INVALID");
     if (user.disabledAt !== null) throw new AuthError("ACCOUNT_DISABLED");
     const now = clock.now();
+    const event = { at: now, userId: user.id, sessionId: null, ...who(meta) };
     const revoked = await storage.users.replacePassword({
       userId: user.id,
       passwordHash,
       now,
       reason: "password_reset",
-      audit: { type: "password_reset", at: now, userId: user.id, sessionId: null, ...who(meta) },
+      audit: { type: "password_reset", ...event },
+      // Until now nobody had proven they read this address: whoever set up
+      // the account's other ways in may not be its owner (someone who signed
+      // up with the address first, at a provider that does not vouch for it
+      // or with a password, and added a passkey). The owner the link proved
+      // takes the account alone: only an identity whose provider verified
+      // this very address stays. A second factor stays too: a reset never
+      // bypasses one.
+      takeover:
+        user.emailVerifiedAt === null
+          ? {
+              email: user.email,
+              identityAudit: { type: "identity_unlinked", ...event },
+              passkeyAudit: { type: "passkey_removed", ...event },
+            }
+          : undefined,
     });
     for (const id of revoked) this.deps.revoked.add(id, now);
     await storage.emailTokens.voidForUser(user.id, ["reset_password", "sign_in"]);

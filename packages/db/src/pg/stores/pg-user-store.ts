@@ -1,8 +1,15 @@
-import type { CredentialChange, EmailChange, UserRecord, UserStore } from "@sesame/auth";
+import type {
+  CredentialChange,
+  EmailChange,
+  MailboxTakeover,
+  UserRecord,
+  UserStore,
+} from "@sesame/auth";
 import { sql as drizzleSql, eq } from "drizzle-orm";
 import type { PgDb, PgSql, PgTx } from "../pg-client.ts";
 import { users } from "../schema.ts";
 import { insertAudit } from "./pg-audit-insert.ts";
+import { applyMailboxTakeover } from "./pg-mailbox-takeover.ts";
 import type { PgSessionRevocations } from "./pg-session-revocations.ts";
 
 export class PgUserStore implements UserStore {
@@ -42,12 +49,16 @@ export class PgUserStore implements UserStore {
   }
 
   /** One transaction: the new hash never lands without the end of the old sessions. */
-  replacePassword(change: CredentialChange & { passwordHash: string }): Promise<string[]> {
+  replacePassword(
+    change: CredentialChange & { passwordHash: string; takeover?: MailboxTakeover },
+  ): Promise<string[]> {
     return this.sql.begin(async (tx) => {
+      // The user's row lock first, as every credential change and unlink takes it: no deadlock.
       await tx`
         UPDATE users SET password_hash = ${change.passwordHash}, updated_at = ${change.now},
           credential_version = credential_version + 1
         WHERE id = ${change.userId}`;
+      if (change.takeover) await applyMailboxTakeover(tx, change.userId, change.takeover);
       return this.endSessions(tx, change);
     });
   }

@@ -1,9 +1,16 @@
-import type { CredentialChange, EmailChange, UserRecord, UserStore } from "@sesame/auth";
+import type {
+  CredentialChange,
+  EmailChange,
+  MailboxTakeover,
+  UserRecord,
+  UserStore,
+} from "@sesame/auth";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
 import { users } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
 import { prepareAuditInsert } from "./audit-insert.ts";
+import { applyMailboxTakeover } from "./mailbox-takeover.ts";
 import type { SessionRevocations } from "./session-revocations.ts";
 
 export class SqliteUserStore implements UserStore {
@@ -49,11 +56,15 @@ export class SqliteUserStore implements UserStore {
     return row && toUserRecord(row);
   }
 
-  /** One job, so one commit: the new hash never lands without the end of the old sessions. */
-  replacePassword(change: CredentialChange & { passwordHash: string }): Promise<string[]> {
-    return this.writes.run(() =>
-      this.changeCredential(change, { passwordHash: change.passwordHash }),
-    );
+  /** One job, so one commit: the new hash never lands without the end of the old sessions (nor a takeover's removals). */
+  replacePassword(
+    change: CredentialChange & { passwordHash: string; takeover?: MailboxTakeover },
+  ): Promise<string[]> {
+    return this.writes.run(() => {
+      const { takeover } = change;
+      if (takeover) applyMailboxTakeover(this.db, this.insertAudit, change.userId, takeover);
+      return this.changeCredential(change, { passwordHash: change.passwordHash });
+    });
   }
 
   disable(change: CredentialChange): Promise<string[]> {
