@@ -4,6 +4,7 @@ import {
   DEFAULT_THROTTLE,
   oauthProvidersSchema,
   SIGNING_ALGORITHMS,
+  securityEventReceiversSchema,
 } from "@sesame/auth";
 import { z } from "zod";
 
@@ -72,6 +73,19 @@ const previousTotpKey = z
  * validated; nothing else reads `process.env`. Names and defaults are the
  * README's configuration table.
  */
+/** A JSON array; unset or empty is `[]`. A parse error names no part of the value (it may hold secrets). */
+const jsonArray = z
+  .string()
+  .default("[]")
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text.trim() === "" ? "[]" : text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON array" });
+      return z.NEVER;
+    }
+  });
+
 export const envSchema = z.object({
   PORT: wholeNumber.pipe(z.number().int().min(0).max(65535).default(3000)),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -162,6 +176,8 @@ export const envSchema = z.object({
     .pipe(oauthProvidersSchema),
   /** Redirect URIs native apps may use with auth.oauthStart (RFC 8252: a custom scheme or loopback). */
   OAUTH_REDIRECT_URIS: list,
+  /** Services that may poll the feed of session revocations: a JSON array of `{id, secret}`. */
+  SECURITY_EVENT_RECEIVERS: jsonArray.pipe(securityEventReceiversSchema),
   EMAIL_VERIFICATION_TTL: seconds(DEFAULT_EMAIL_LINKS.verifyEmailTtl),
   PASSWORD_RESET_TTL: seconds(DEFAULT_EMAIL_LINKS.resetPasswordTtl),
   SIGN_IN_LINK_TTL: seconds(DEFAULT_EMAIL_LINKS.signInTtl),

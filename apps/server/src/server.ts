@@ -189,6 +189,7 @@ function sesameOptionsFrom(
       retryDelaysMs: overrides.mailRetryDelaysMs,
     },
     oauth: { providers: env.OAUTH_PROVIDERS, nativeRedirectUris: env.OAUTH_REDIRECT_URIS },
+    securityEvents: { receivers: env.SECURITY_EVENT_RECEIVERS },
     log,
     clock: overrides.clock,
     ids: overrides.ids,

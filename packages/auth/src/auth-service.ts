@@ -25,6 +25,10 @@ import { providerClients } from "./oauth/provider-clients.ts";
 import { Passkeys } from "./passkeys/passkeys.ts";
 import { PasswordHasher } from "./passwords/password-hasher.ts";
 import type { RequestMeta } from "./request-meta.ts";
+import {
+  type SecurityEventOptions,
+  SecurityEventTransmitter,
+} from "./security-events/security-event-transmitter.ts";
 import type { IssuedTokens } from "./sessions/issued-tokens.ts";
 import { RevokedSessions } from "./sessions/revoked-sessions.ts";
 import { rotateRefreshToken } from "./sessions/rotate-refresh-token.ts";
@@ -69,6 +73,8 @@ export interface AuthServiceOptions {
   totpEncryptionKeys?: TotpEncryptionKeys;
   /** Where the core reports what an operator must fix, such as a TOTP secret under a key not configured; default `console.error`. */
   log?: (line: string) => void;
+  /** The services that may poll the feed of session revocations (`SECURITY_EVENT_RECEIVERS`). */
+  securityEvents?: SecurityEventOptions;
 }
 
 /**
@@ -101,6 +107,8 @@ export class AuthService {
   constructor(
     private readonly deps: AuthDeps,
     oauth: { providers: OAuthProviderConfig[]; nativeRedirectUris?: string[] } = { providers: [] },
+    /** The feed of session revocations for other services (RFC 8936 poll of CAEP SETs). */
+    readonly securityEvents: SecurityEventTransmitter,
   ) {
     this.ready = deps.revoked.start();
     // Whoever needs it awaits `ready` and sees its failure; an embedder that never does must not crash on it.
@@ -221,6 +229,7 @@ export class AuthService {
 
   /** Stops the revocation feed; the storage itself is the caller's to close. */
   stop(): Promise<void> {
+    this.securityEvents.close();
     return this.deps.revoked.stop();
   }
 
@@ -250,6 +259,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   if (secret.length < 32) throw new Error("The server secret must be at least 32 bytes.");
   const audit = new AuditTrail(storage.audit, clock);
   const log = options.mail?.log ?? ((line: string) => console.warn(line));
+  // Subscribed before the feed starts: the revocations on record reach it too.
+  const securityEvents = new SecurityEventTransmitter(
+    { revoked, keys, clock, config, log: options.log ?? ((line: string) => console.error(line)) },
+    options.securityEvents ?? { receivers: [] },
+  );
   const mail = new MailQueue(
     options.mail?.transport ?? noMailTransport,
     audit,
@@ -280,5 +294,6 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       log: options.log ?? ((line: string) => console.error(line)),
     },
     options.oauth,
+    securityEvents,
   );
 }

@@ -3,8 +3,14 @@
  * contracts; no HTTP, no SQL (storage comes in through `AuthStorage`).
  */
 
-// The token rules live in @sesame/verify (the lower layer); the issuer's own tools keep these names.
-export { ACCESS_TOKEN, type PublicJwk, verifyToken } from "@sesame/verify/rules";
+// The token rules and the feed's words live in @sesame/verify (the lower layer); the issuer's side uses them by these names.
+export {
+  ACCESS_TOKEN,
+  POLL_ENDPOINT_METADATA,
+  type PublicJwk,
+  RECEIVER_INSTANCE_HEADER,
+  verifyToken,
+} from "@sesame/verify/rules";
 export { normalizeEmail } from "./accounts/normalize-email.ts";
 export {
   AUTH_DEFAULTS,
@@ -62,6 +68,15 @@ export { isCommonPassword } from "./passwords/common-passwords.ts";
 export { ARGON2_DEFAULTS, type Argon2Params, PasswordHasher } from "./passwords/password-hasher.ts";
 export { assertAcceptablePassword } from "./passwords/password-policy.ts";
 export type { RequestMeta } from "./request-meta.ts";
+export { parsePollRequest } from "./security-events/poll-request.ts";
+export {
+  type SecurityEventReceiver,
+  securityEventReceiversSchema,
+} from "./security-events/security-event-receivers.ts";
+export type {
+  SecurityEventOptions,
+  SecurityEventTransmitter,
+} from "./security-events/security-event-transmitter.ts";
 export { clientBinding } from "./sessions/client-binding.ts";
 export type { IssuedTokens } from "./sessions/issued-tokens.ts";
 export { decideRotation, type RotationDecision } from "./sessions/rotation-decision.ts";

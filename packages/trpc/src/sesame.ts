@@ -12,6 +12,7 @@ import {
   type OAuthProviderConfig,
   type PasswordHasher,
   retiredKeyRetention,
+  type SecurityEventOptions,
   type SigningAlgorithm,
   systemClock,
   type ThrottleConfig,
@@ -92,6 +93,12 @@ export interface SesameOptions {
     retryDelaysMs?: number[];
   };
   oauth?: { providers?: OAuthProviderConfig[]; nativeRedirectUris?: string[] };
+  /**
+   * The services that may follow the feed of session revocations at
+   * `/auth/events/poll` (SECURITY_EVENT_RECEIVERS), each `{ id, secret }`:
+   * with it, a logout reaches them within about a second.
+   */
+  securityEvents?: SecurityEventOptions;
   log?: (message: string) => void;
   onInternalError?: (error: unknown, path: string | undefined) => void;
   /** For tests: a manual clock, predictable ids, cheaper hashing. */
@@ -215,6 +222,7 @@ async function assemble(options: SesameOptions, parts: Parts): Promise<Sesame> {
       providers: options.oauth?.providers ?? [],
       nativeRedirectUris: options.oauth?.nativeRedirectUris,
     },
+    securityEvents: options.securityEvents,
   });
   await auth.ready;
   const watchMs = options.keys?.watchIntervalMs ?? 2000;

@@ -11,6 +11,7 @@ import type { Revocation, RevocationFeed } from "../storage.ts";
  */
 export class RevokedSessions {
   private readonly expiries = new Map<string, number>();
+  private readonly listeners = new Set<(revocation: Revocation) => void>();
   private nextPruneAt = 0;
 
   constructor(
@@ -31,7 +32,27 @@ export class RevokedSessions {
 
   add(sessionId: string, revokedAt: number): void {
     const expiresAt = revokedAt + this.keepMs;
-    if ((this.expiries.get(sessionId) ?? 0) < expiresAt) this.expiries.set(sessionId, expiresAt);
+    if ((this.expiries.get(sessionId) ?? 0) >= expiresAt) return;
+    this.expiries.set(sessionId, expiresAt);
+    for (const listener of this.listeners) listener({ sessionId, revokedAt });
+  }
+
+  /**
+   * Tells `listener` of every revocation known now and of each one learned
+   * from then on, from this process or through the feed (the security-event
+   * transmitter hands them to other services). Answers the unsubscribe.
+   */
+  subscribe(listener: (revocation: Revocation) => void): () => void {
+    for (const [sessionId, expiresAt] of this.expiries) {
+      listener({ sessionId, revokedAt: expiresAt - this.keepMs });
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The feed's synchronous catch-up, for a caller that waits for revocations rather than checking one. */
+  catchUp(): void {
+    this.feed.catchUp?.();
   }
 
   has(sessionId: string): boolean {

@@ -5,6 +5,7 @@ import type { SesameDeps } from "../trpc/context.ts";
 import { bodySizeLimit } from "./body-size-limit.ts";
 import { jsonOnly } from "./json-only.ts";
 import { oauthRoutes } from "./oauth-routes.ts";
+import { SECURITY_EVENTS_PATH, securityEventRoutes } from "./security-event-routes.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { type TrpcEndpointOptions, trpcEndpoint } from "./trpc-endpoint.ts";
 import { wellKnownRoutes } from "./well-known.ts";
@@ -32,6 +33,7 @@ export function sesameHttp<TRouter extends AnyTRPCRouter>(
   const app = new Hono();
   app.use("*", securityHeaders());
   app.route("/.well-known", wellKnownRoutes(deps.issuer, options.jwks));
+  app.route(SECURITY_EVENTS_PATH, securityEventRoutes(deps.auth.securityEvents));
 
   const corsHeaders = cors({
     origin: (origin) => (deps.originPolicy.isAllowedCrossOrigin(origin) ? origin : null),

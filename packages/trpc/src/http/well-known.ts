@@ -1,5 +1,6 @@
-import { JWKS_CACHE_CONTROL } from "@sesame/auth";
+import { JWKS_CACHE_CONTROL, POLL_ENDPOINT_METADATA } from "@sesame/auth";
 import { Hono } from "hono";
+import { SECURITY_EVENT_POLL_PATH } from "./security-event-routes.ts";
 
 /**
  * Discovery for other services: the public keys (RFC 7517 §5) and enough of
@@ -13,6 +14,10 @@ import { Hono } from "hono";
  * days — longer than any cache lives. A verifier seeing an unknown `kid`
  * refetches anyway. The metadata names only URLs, which never change with
  * rotation, so it may be cached for an hour.
+ *
+ * The metadata also names the poll endpoint of the revocation feed
+ * (`security_event_poll_endpoint`, a Sesame-specific member); polling it
+ * needs a receiver's secret.
  *
  * Both are public by nature (RFC 8414 §3): any origin may read them.
  */
@@ -29,6 +34,7 @@ export function wellKnownRoutes(issuer: string, jwks: () => unknown): Hono {
       {
         issuer,
         jwks_uri: `${issuer}/.well-known/jwks.json`,
+        [POLL_ENDPOINT_METADATA]: `${issuer}${SECURITY_EVENT_POLL_PATH}`,
         token_endpoint_auth_methods_supported: ["none"],
         response_types_supported: ["token"],
         subject_types_supported: ["public"],
