@@ -71,7 +71,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(dist|node_modules)/|\\.test\\.tsx?$|/test/" },
+    exclude: { path: "(^|/)dist/|\\.test\\.tsx?$|/test/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.base.json" },
     enhancedResolveOptions: {

@@ -13,14 +13,9 @@ import {
 } from "@sesame/trpc/keys";
 import type { Env } from "../env.ts";
 import { formatKeyTable, summarizeKeys } from "./describe-keys.ts";
+import type { KeysCommandIo } from "./keys-command-io.ts";
 import { retentionFromEnv } from "./retention-from-env.ts";
 import { runTotpReseal } from "./run-totp-reseal.ts";
-
-export interface KeysCommandIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  now: () => number;
-}
 
 export const KEYS_USAGE = `Usage: pnpm keys <command> [options]
 

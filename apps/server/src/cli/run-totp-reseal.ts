@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { resealTotpSecrets, type TotpResealReport, TotpSecretBox } from "@sesame/auth";
 import { openStorage } from "@sesame/db";
 import type { Env } from "../env.ts";
+import type { KeysCommandIo } from "./keys-command-io.ts";
 import { readServerSecret } from "./read-server-secret.ts";
-import type { KeysCommandIo } from "./run-keys-command.ts";
 
 /**
  * `pnpm keys totp-reseal`: seals every TOTP secret that is under a previous
