@@ -22,7 +22,12 @@ interface ActivityItemProps {
  * are the latest one's.
  */
 export function ActivityItem({ event, now, current, endedDevice }: ActivityItemProps) {
-  const { title, detail, tone } = describeActivity(event.type, endedDevice, event.count);
+  const { title, detail, tone } = describeActivity(
+    event.type,
+    endedDevice,
+    event.count,
+    event.detail,
+  );
   const repeated = event.count > 1;
   return (
     <li className={`activity activity-${tone}`}>
