@@ -145,6 +145,10 @@ function sesameOptionsFrom(
       encryptionSecretFile: env.KEY_ENCRYPTION_SECRET_FILE,
       alg: env.SIGNING_ALG,
     },
+    totpEncryptionKeys: {
+      current: env.TOTP_ENCRYPTION_KEY,
+      previous: env.TOTP_ENCRYPTION_KEYS_PREVIOUS,
+    },
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy: env.TRUST_PROXY,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

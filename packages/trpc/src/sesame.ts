@@ -1,4 +1,4 @@
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   AUTH_DEFAULTS,
   type AuthConfig,
@@ -16,8 +16,9 @@ import {
   type SigningAlgorithm,
   systemClock,
   type ThrottleConfig,
+  type TotpEncryptionKeys,
 } from "@sesame/auth";
-import { databasePath, isPostgresUrl, openStorage } from "@sesame/db";
+import { defaultDataDir, openStorage } from "@sesame/db";
 import type { AnyTRPCRouter } from "@trpc/server";
 import type { Hono } from "hono";
 import { DeviceCookie } from "./http/device-cookie.ts";
@@ -77,6 +78,12 @@ export interface SesameOptions {
     watchIntervalMs?: number;
   };
   config?: SesameConfig;
+  /**
+   * The keys TOTP secrets are sealed under: `current` (default: derived from
+   * the server secret) and `previous` ones that still open older secrets
+   * until they are sealed again (`npm run keys -- totp-reseal` in the standalone server).
+   */
+  totpEncryptionKeys?: TotpEncryptionKeys;
   /** Browser origins other than `publicUrl` that may call the API with credentials. */
   allowedOrigins?: string[];
   /** Behind a proxy you run: the client IP is the last `X-Forwarded-For` entry. */
@@ -151,7 +158,7 @@ export async function createSesame(options: SesameOptions): Promise<Sesame> {
       poolSize: options.databasePoolSize,
     }));
   try {
-    const dataDir = options.dataDir ?? dataFolderOf(options.database);
+    const dataDir = options.dataDir ?? defaultDataDir(options.database);
     const keyEncryptionSecret = keyEncryptionSecretFor(options, storage, dataDir, log);
     // Nodes that share a database but no folder derive it from the one secret they all have.
     const secret =
@@ -197,7 +204,7 @@ interface Parts {
 
 async function assemble(options: SesameOptions, parts: Parts): Promise<Sesame> {
   const { issuer, log, storage, keys } = parts;
-  const dataDir = options.dataDir ?? dataFolderOf(options.database);
+  const dataDir = options.dataDir ?? defaultDataDir(options.database);
   const mailTransport =
     options.mail?.transport ??
     mailTransportFromEnv(
@@ -216,6 +223,8 @@ async function assemble(options: SesameOptions, parts: Parts): Promise<Sesame> {
     ids: options.ids,
     hasher: options.hasher,
     secret: parts.secret,
+    totpEncryptionKeys: options.totpEncryptionKeys,
+    log,
     config: parts.config,
     mail: { transport: mailTransport, log, retryDelaysMs: options.mail?.retryDelaysMs },
     oauth: {
@@ -328,11 +337,4 @@ function keyEncryptionSecretFor(
     log,
     "KEY_ENCRYPTION_SECRET",
   );
-}
-
-/** Where generated files go by default: beside a SQLite database (processes sharing it share its folder), else ./data. */
-function dataFolderOf(database: string | undefined): string {
-  if (database === undefined || isPostgresUrl(database)) return "./data";
-  const path = databasePath(database);
-  return path === ":memory:" ? "./data" : dirname(path);
 }
