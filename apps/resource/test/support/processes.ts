@@ -95,11 +95,12 @@ export async function spawnSesame(env: Record<string, string> = {}): Promise<Ses
 /** `tsx apps/resource/src/main.ts` — the notes service, in a process of its own. */
 export async function spawnNotes(
   issuer: string,
+  env: Record<string, string> = {},
 ): Promise<{ url: string; pid: number | undefined }> {
   const { match, child } = await spawnService(
     join(RESOURCE_DIR, "src", "main.ts"),
     RESOURCE_DIR,
-    { PORT: "0", SESAME_ISSUER: issuer },
+    { PORT: "0", SESAME_ISSUER: issuer, ...env },
     /listening on (\S+) /,
   );
   return { url: match[1] ?? "", pid: child.pid };
