@@ -140,6 +140,19 @@ describe.each<HostKind>(["fetch", "node"])(
       expect((await failureOf(api.notes.list.query())).authCode).toBe("SESSION_REVOKED");
     });
 
+    it("refuses the refresh cookie from a foreign origin (CSRF) inside the host's router too", async () => {
+      const running = await host(kind);
+      const { api, state } = clientOf(running.url);
+      await api.auth.auth.register.mutate({ email: uniqueEmail(), password: PASSWORD });
+      const cookie = [...state.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+      const forged = await fetch(`${running.url}/trpc/auth.auth.refresh`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie, origin: "https://evil.example" },
+      });
+      expect(forged.status).toBe(403);
+      expect(JSON.stringify(await forged.json())).toContain("CSRF_REJECTED");
+    });
+
     it("says what is wrong when the host's context lacks Sesame's part, without leaking it to the client", async () => {
       const running = await host(kind, () => ({ requestId: "forgot" }) as never);
       const { api } = clientOf(running.url);
