@@ -134,13 +134,13 @@ export function createSesameClient(options: SesameClientOptions): SesameClient {
     channel: platform.channel ?? broadcastChannel("sesame-session"),
     hint: platform.hint ?? localStorageHint("sesame-may-be-signed-in"),
     refresh: async () => {
-      const result = await tokenCalls.mutation(procedures.refresh, undefined);
+      const result = await tokenCalls.mutation(procedures.refresh, NO_TOKEN_IN_BODY);
       if (!isAccessGrant(result)) {
         throw new TypeError(`${procedures.refresh} answered no access token: is this its path?`);
       }
       return result;
     },
-    logout: () => tokenCalls.mutation(procedures.logout, undefined),
+    logout: () => tokenCalls.mutation(procedures.logout, NO_TOKEN_IN_BODY),
   });
 
   const sending = splitLink<AnyTRPCRouter>({
@@ -171,6 +171,14 @@ export function createSesameClient(options: SesameClientOptions): SesameClient {
     ],
   };
 }
+
+/**
+ * The refresh and logout input of a browser: the refresh token is the
+ * cookie's. Sent as `{}`, not left out: an unbatched mutation without input
+ * goes with no body at all, which tRPC's node adapter (11.22) refuses as
+ * invalid JSON.
+ */
+const NO_TOKEN_IN_BODY = {};
 
 /** A proof names the absolute URL it is sent to, so a path is resolved against this page. */
 function absoluteUrl(url: string | URL): string {
