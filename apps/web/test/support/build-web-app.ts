@@ -5,8 +5,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const appDir = fileURLToPath(new URL("../..", import.meta.url));
-const contractsDir = fileURLToPath(
-  new URL("../../../../packages/auth/src/contracts", import.meta.url),
+/** The workspace sources bundled into the app besides its own: the contracts and the auth client. */
+const packageSources = ["packages/auth/src/contracts", "packages/client/src"].map((p) =>
+  fileURLToPath(new URL(`../../../../${p}`, import.meta.url)),
 );
 const SOURCES = ["src", "public", "index.html", "vite.config.ts", "package.json"].map((p) =>
   join(appDir, p),
@@ -26,7 +27,7 @@ function newestChange(path: string): number {
  */
 export default function buildWebApp(): void {
   const built = newestChange(join(appDir, "dist", "index.html"));
-  const sources = Math.max(...[...SOURCES, contractsDir].map(newestChange));
+  const sources = Math.max(...[...SOURCES, ...packageSources].map(newestChange));
   if (built > sources) return;
   // A child process, as `pnpm build` runs it: under vitest NODE_ENV is "test", which would bundle React's development build.
   const vite = join(
