@@ -69,7 +69,11 @@ export class SecurityEventTransmitter {
     for (const id of this.credentials.ids) this.eventIds.set(id, new Map());
     this.keepMs = (deps.config.accessTokenTtl + deps.config.clockTolerance) * 1000;
     this.longPollMs = options.longPollMs ?? 25_000;
-    this.unsubscribe = deps.revoked.subscribe((revocation) => this.learn(revocation));
+    // Without receivers nobody may poll: there is nothing to keep.
+    this.unsubscribe =
+      this.credentials.ids.length > 0
+        ? deps.revoked.subscribe((revocation) => this.learn(revocation))
+        : () => {};
   }
 
   /** The receiver a bearer secret belongs to, or undefined (the answer is then 401, with no event). */
