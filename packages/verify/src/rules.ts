@@ -5,7 +5,6 @@
  * here; a service rarely needs them directly (use `createRemoteVerifier`).
  */
 
-export { bearerToken } from "./bearer-token.ts";
 export {
   assertKeyFitsAlgorithm,
   isVerifiableAlgorithm,
@@ -17,7 +16,6 @@ export { PublicKeyRing } from "./keys/public-key-ring.ts";
 export type { VerificationKey, VerificationKeys } from "./keys/verification-keys.ts";
 export { usableJwks } from "./remote/usable-jwks.ts";
 export {
-  POLL_DELIVERY_METHOD,
   POLL_ENDPOINT_METADATA,
   type PollRequest,
   type PollResponse,

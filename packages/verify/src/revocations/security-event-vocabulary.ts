@@ -26,9 +26,6 @@ export const SESSION_REVOKED_EVENT =
  */
 export const TOKENS_EXPIRE_BY = "sesame_tokens_expire_by";
 
-/** RFC 8936's delivery method URI (as SSF names it). */
-export const POLL_DELIVERY_METHOD = "urn:ietf:rfc:8936";
-
 /** Sesame-specific member of the issuer metadata: the URL receivers poll. */
 export const POLL_ENDPOINT_METADATA = "security_event_poll_endpoint";
 
