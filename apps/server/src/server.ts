@@ -119,6 +119,9 @@ export async function startServer(
     storage: sesame.storage,
     keys: sesame.keys,
     close: async () => {
+      // A held long poll of the revocation feed is a request in flight: answer it now, or every
+      // shutdown with a receiver connected would wait out the whole drain.
+      sesame.auth.securityEvents.close();
       await drain.drain(DRAIN_MS);
       await sesame.close();
     },

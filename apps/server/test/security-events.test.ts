@@ -172,6 +172,17 @@ describe("the revocation feed (RFC 8936 poll of CAEP session-revoked SETs)", () 
     expect(claimsOf(set ?? "")).toMatchObject({ sub_id: { id: claimsOf(result.accessToken).sid } });
   });
 
+  it("a shutdown answers a held long poll at once instead of waiting out the drain", async () => {
+    const server = await startTestServer(RECEIVERS);
+    const waiting = poll(server, {}, { secret: NOTES.secret });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const closing = Date.now();
+    await server.close();
+    expect((await waiting).status).toBe(200);
+    // The drain allows 10 s for requests in flight; a held poll must not use them up.
+    expect(Date.now() - closing).toBeLessThan(5_000);
+  });
+
   it("logging out everywhere, revoking a device and changing the password each reach the feed", async () => {
     const server = await startTestServer(RECEIVERS);
     const first = await signedUp(server);
