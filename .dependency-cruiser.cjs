@@ -25,6 +25,13 @@ module.exports = {
       to: { path: "^(packages/(db|trpc|client)|apps)/" },
     },
     {
+      name: "contracts-stand-alone",
+      comment: "The wire contracts run in browsers and servers alike: zod, nothing of Sesame, nothing of Node.",
+      severity: "error",
+      from: { path: "^packages/contracts/src" },
+      to: { path: "^(packages/(?!contracts/)|apps/)|^node:|^(fs|path|http|https|net|crypto|os)$" },
+    },
+    {
       name: "storage-imports-no-host",
       severity: "error",
       from: { path: "^packages/db/src" },
@@ -51,7 +58,7 @@ module.exports = {
       severity: "error",
       from: { path: "^(apps/web/src|packages/client/src)/" },
       to: {
-        path: "^(packages/(db|trpc)|apps/server)/|^(node:)?(fs|path|http|https|net|crypto|child_process|os)$|(^|/)node_modules/(@node-rs|better-sqlite3|postgres|drizzle-orm|nodemailer|hono|@hono)/",
+        path: "^(packages/(auth|db|trpc)|apps/server)/|^(node:)?(fs|path|http|https|net|crypto|child_process|os)$|(^|/)node_modules/(@node-rs|better-sqlite3|postgres|drizzle-orm|nodemailer|hono|@hono)/",
         dependencyTypesNot: ["type-only"],
       },
     },

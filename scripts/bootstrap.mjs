@@ -32,7 +32,7 @@ if (!env.npm_config_nodedir && existsSync("/usr/include/node/node.h"))
 
 const [command = "test", ...args] = process.argv.slice(2);
 /** What a team installs: every package but the apps, the bench and the tests (npm run pack). */
-const PUBLIC_PACKAGES = ["verify", "auth", "db", "trpc", "client"];
+const PUBLIC_PACKAGES = ["contracts", "verify", "auth", "db", "trpc", "client"];
 
 function run(cmd, cmdArgs, options = {}) {
   const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: "inherit", env, ...options });

@@ -3,7 +3,6 @@ import { publicPackage } from "../../tsdown.shared.ts";
 export default publicPackage(
   {
     index: "src/index.ts",
-    "contracts/index": "src/contracts/index.ts",
   },
   "node",
   // The list of common passwords is read beside its module.

@@ -1,4 +1,4 @@
-import type { Role } from "./contracts/outputs.ts";
+import type { Role } from "@sesame/contracts";
 
 /** Lifetimes and limits of the auth core. Times in seconds, like JWT claims. */
 export interface AuthConfig {

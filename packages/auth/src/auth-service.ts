@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { AuditEvent, AuditListInput } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import { Accounts } from "./accounts/accounts.ts";
 import { AuditTrail } from "./audit/audit-trail.ts";
 import { AUTH_DEFAULTS, type AuthConfig } from "./auth-config.ts";
 import type { AuthDeps } from "./auth-deps.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { AuthError } from "./contracts/auth-error.ts";
-import type { AuditListInput } from "./contracts/inputs.ts";
-import type { AuditEvent } from "./contracts/outputs.ts";
 import { DeviceTokens } from "./devices/device-tokens.ts";
 import { DpopVerifier } from "./dpop/dpop-verifier.ts";
 import { EmailFlows } from "./email/email-flows.ts";

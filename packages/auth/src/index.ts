@@ -3,6 +3,8 @@
  * contracts; no HTTP, no SQL (storage comes in through `AuthStorage`).
  */
 
+export * from "@sesame/contracts";
+export { AuthError, type AuthErrorDetails, isAuthError } from "@sesame/contracts";
 // The token rules and the feed's words live in @sesame/verify (the lower layer); the issuer's side uses them by these names.
 export {
   ACCESS_TOKEN,
@@ -23,8 +25,6 @@ export {
 } from "./auth-config.ts";
 export { AuthService, type AuthServiceOptions, createAuthService } from "./auth-service.ts";
 export { type Clock, ManualClock, systemClock, toEpochSeconds } from "./clock.ts";
-export { AuthError, type AuthErrorDetails, isAuthError } from "./contracts/auth-error.ts";
-export * from "./contracts/index.ts";
 export { DeviceTokens } from "./devices/device-tokens.ts";
 export type { DpopRequest } from "./dpop/dpop-request.ts";
 export { describeLifetime, type LinkPage, linkTo } from "./email/mail-messages.ts";

@@ -1,4 +1,4 @@
-import type { AuditDetail, AuditEventType, Role } from "./contracts/outputs.ts";
+import type { AuditDetail, AuditEventType, Role } from "@sesame/contracts";
 
 /**
  * What the auth core needs from a database: atomic primitives, never rules

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const here = fileURLToPath(new URL("..", import.meta.url));
-const PUBLIC_PACKAGES = ["verify", "auth", "db", "trpc", "client"];
+const PUBLIC_PACKAGES = ["contracts", "verify", "auth", "db", "trpc", "client"];
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 
 let work: string;
@@ -173,6 +173,46 @@ describe("the published packages", () => {
     const refused = await call("greeting");
     expect(refused.status).toBe(401);
     expect(refused.body.error?.data.authCode).toBe("TOKEN_MISSING");
+  }, 300_000);
+});
+
+describe("what a browser app or a verifying service installs", () => {
+  it("@sesame/client and @sesame/verify bring no argon2, no SQLite, no PostgreSQL driver, no ORM", async () => {
+    const app = join(work, "light-app");
+    mkdirSync(app);
+    const light = ["@sesame/contracts", "@sesame/verify", "@sesame/client"];
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify({
+        name: "light-app",
+        private: true,
+        type: "module",
+        dependencies: Object.fromEntries(light.map((name) => [name, `file:${tarballs[name]}`])),
+      }),
+    );
+    await run(
+      "npm",
+      ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+      {
+        cwd: app,
+        timeout: 240_000,
+      },
+    );
+    const installed = new Set(readdirSync(join(app, "node_modules")));
+    for (const server of [
+      "@node-rs",
+      "better-sqlite3",
+      "postgres",
+      "drizzle-orm",
+      "openid-client",
+    ]) {
+      expect(installed.has(server), server).toBe(false);
+    }
+    expect(readdirSync(join(app, "node_modules/@sesame")).sort()).toEqual([
+      "client",
+      "contracts",
+      "verify",
+    ]);
   }, 300_000);
 });
 

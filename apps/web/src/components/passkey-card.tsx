@@ -1,4 +1,4 @@
-import type { Passkey } from "@sesame/auth/contracts";
+import type { Passkey } from "@sesame/contracts";
 import { useEffect, useRef, useState } from "react";
 import { formatDateTime, formatRelative } from "../format/format-time.ts";
 import { Spinner } from "./spinner.tsx";

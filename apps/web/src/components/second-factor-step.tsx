@@ -1,4 +1,4 @@
-import type { AuthResult } from "@sesame/auth/contracts";
+import type { AuthResult } from "@sesame/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "../api/trpc.ts";

@@ -1,4 +1,4 @@
-import type { TotpEnrolment } from "@sesame/auth/contracts";
+import type { TotpEnrolment } from "@sesame/contracts";
 import { type FormEvent, useEffect, useRef } from "react";
 import { describeError } from "../errors/describe-error.ts";
 import { groupSecret } from "../format/group-secret.ts";

@@ -1,5 +1,5 @@
-import type { TotpEnrolment } from "@sesame/auth/contracts";
 import { authCodeOf } from "@sesame/client";
+import type { TotpEnrolment } from "@sesame/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../api/trpc.ts";

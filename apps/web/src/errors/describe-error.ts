@@ -1,5 +1,5 @@
-import { AUTH_CODE_MESSAGE, type AuthCode } from "@sesame/auth/contracts";
 import { authCodeOf } from "@sesame/client";
+import { AUTH_CODE_MESSAGE, type AuthCode } from "@sesame/contracts";
 
 export interface ErrorDescription {
   /** WEBAUTHN: the browser or the authenticator refused a passkey request, before Sesame saw it. */

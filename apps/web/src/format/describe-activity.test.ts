@@ -1,4 +1,4 @@
-import { AUDIT_EVENT_TYPES } from "@sesame/auth/contracts";
+import { AUDIT_EVENT_TYPES } from "@sesame/contracts";
 import { describe, expect, it } from "vitest";
 import {
   type ActivityEvent,

@@ -1,4 +1,4 @@
-import type { AuditDetail, AuditEventType } from "@sesame/auth/contracts";
+import type { AuditDetail, AuditEventType } from "@sesame/contracts";
 
 /** How much an event deserves a second look: most are routine, a few are worth checking. */
 export type ActivityTone = "routine" | "notice" | "alarm";

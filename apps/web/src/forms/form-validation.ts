@@ -4,7 +4,7 @@ import {
   registerInput,
   totpCodeInput,
   verifyMfaInput,
-} from "@sesame/auth/contracts";
+} from "@sesame/contracts";
 
 /** A message per field that needs fixing; empty when the form may be sent. */
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;

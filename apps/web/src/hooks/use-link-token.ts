@@ -1,4 +1,4 @@
-import { emailLinkTokenSchema } from "@sesame/auth/contracts";
+import { emailLinkTokenSchema } from "@sesame/contracts";
 import { useEffect, useState } from "react";
 
 /**

@@ -1,4 +1,4 @@
-import type { AuthCode } from "@sesame/auth/contracts";
+import type { AuthCode } from "@sesame/contracts";
 import { useState } from "react";
 
 /** What a sign-in with a provider brought back to `/login#error=…`. */

@@ -1,4 +1,4 @@
-import type { AuthResult } from "@sesame/auth/contracts";
+import type { AuthResult } from "@sesame/contracts";
 import {
   browserSupportsWebAuthnAutofill,
   startAuthentication,

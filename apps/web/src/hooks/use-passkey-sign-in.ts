@@ -1,4 +1,4 @@
-import type { AuthResult } from "@sesame/auth/contracts";
+import type { AuthResult } from "@sesame/contracts";
 import { startAuthentication } from "@simplewebauthn/browser";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPCClient } from "../api/trpc.ts";

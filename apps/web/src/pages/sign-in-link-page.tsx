@@ -1,5 +1,5 @@
-import type { AuthResult } from "@sesame/auth/contracts";
 import { useAuthState, useSession } from "@sesame/client/react";
+import type { AuthResult } from "@sesame/contracts";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";

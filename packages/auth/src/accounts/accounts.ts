@@ -1,7 +1,6 @@
+import type { ChangePasswordInput, LoginInput, RegisterInput, User } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import type { AuthDeps } from "../auth-deps.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import type { ChangePasswordInput, LoginInput, RegisterInput } from "../contracts/inputs.ts";
-import type { User } from "../contracts/outputs.ts";
 import { requireSecondFactorIfEnrolled } from "../mfa/mfa-challenge.ts";
 import { assertAcceptablePassword } from "../passwords/password-policy.ts";
 import type { RequestMeta } from "../request-meta.ts";

@@ -1,6 +1,5 @@
+import { AuthError, checkPasswordLength } from "@sesame/contracts";
 import type { AuthDeps } from "../auth-deps.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import { checkPasswordLength } from "../contracts/password-length.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { UserRecord } from "../storage.ts";
 import type { AttemptSubject } from "../throttle/login-throttle.ts";

@@ -1,4 +1,4 @@
-import type { Passkey, Session, User } from "../contracts/outputs.ts";
+import type { Passkey, Session, User } from "@sesame/contracts";
 import type { PasskeyRecord, SessionRecord, UserRecord } from "../storage.ts";
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,6 +1,5 @@
+import type { AuditDetail, AuditEvent, AuditEventType, AuditListInput } from "@sesame/contracts";
 import type { Clock } from "../clock.ts";
-import type { AuditListInput } from "../contracts/inputs.ts";
-import type { AuditDetail, AuditEvent, AuditEventType } from "../contracts/outputs.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { AuditRecord, AuditStore } from "../storage.ts";
 import { foldInstructionFor } from "./fold-rules.ts";

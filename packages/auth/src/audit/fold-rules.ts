@@ -1,4 +1,4 @@
-import { AUDIT_EVENT_TYPES, type AuditEventType } from "../contracts/outputs.ts";
+import { AUDIT_EVENT_TYPES, type AuditEventType } from "@sesame/contracts";
 import type { FoldInstruction } from "../storage.ts";
 
 /** How long one folded row may run, from its first event: then a new row starts. */

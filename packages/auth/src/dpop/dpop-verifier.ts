@@ -1,6 +1,6 @@
+import { AuthError } from "@sesame/contracts";
 import { calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify } from "jose";
 import type { Clock } from "../clock.ts";
-import { AuthError } from "../contracts/auth-error.ts";
 import type { DpopProofStore } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";
 import type { DpopRequest } from "./dpop-request.ts";

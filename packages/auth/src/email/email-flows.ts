@@ -1,8 +1,8 @@
+import type { ChangeEmailInput } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import { normalizeEmail } from "../accounts/normalize-email.ts";
 import { verifyCurrentPassword } from "../accounts/password-check.ts";
 import type { AuthDeps } from "../auth-deps.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import type { ChangeEmailInput } from "../contracts/inputs.ts";
 import { requireSecondFactorIfEnrolled } from "../mfa/mfa-challenge.ts";
 import { assertAcceptablePassword } from "../passwords/password-policy.ts";
 import type { RequestMeta } from "../request-meta.ts";

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
+import type { AuditEventType } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import type { AuditTrail } from "../audit/audit-trail.ts";
 import type { AuthConfig } from "../auth-config.ts";
 import type { Clock } from "../clock.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import type { AuditEventType } from "../contracts/outputs.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { AuthStorage, EmailTokenPurpose, EmailTokenRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";

@@ -1,6 +1,6 @@
+import { AuthError } from "@sesame/contracts";
 import type { ThrottleConfig } from "../auth-config.ts";
 import type { Clock } from "../clock.ts";
-import { AuthError } from "../contracts/auth-error.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { ThrottleStore } from "../storage.ts";
 import { RequestBudget } from "../throttle/request-budget.ts";

@@ -1,5 +1,5 @@
+import { AuthError } from "@sesame/contracts";
 import type { AuthDeps } from "../auth-deps.ts";
-import { AuthError } from "../contracts/auth-error.ts";
 import type { UserRecord } from "../storage.ts";
 
 /** The second factors `auth.verifyMfa` accepts today. */

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { AuthError } from "@sesame/contracts";
 import type { Clock } from "../clock.ts";
-import { AuthError } from "../contracts/auth-error.ts";
 import type { MfaTicketRecord, MfaTicketStore, UserRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";
 

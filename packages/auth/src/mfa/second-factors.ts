@@ -1,8 +1,7 @@
+import type { MfaStatus, RecoveryCodes, TotpEnrolment, VerifyMfaInput } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import { throttledCheck, verifyCurrentPassword } from "../accounts/password-check.ts";
 import type { AuthDeps } from "../auth-deps.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import type { VerifyMfaInput } from "../contracts/inputs.ts";
-import type { MfaStatus, RecoveryCodes, TotpEnrolment } from "../contracts/outputs.ts";
 import { secondFactorNotice } from "../email/mail-messages.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";

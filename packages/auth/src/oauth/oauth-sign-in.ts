@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
+import type { Identity, OAuthProvider } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import * as client from "openid-client";
 import type { AuthDeps } from "../auth-deps.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import type { Identity, OAuthProvider } from "../contracts/outputs.ts";
 import { requireSecondFactorIfEnrolled } from "../mfa/mfa-challenge.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { Passkey, PasskeyLoginStart } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -11,8 +13,6 @@ import {
 import { toPasskey } from "../accounts/to-wire.ts";
 import type { AuthConfig } from "../auth-config.ts";
 import type { AuthDeps } from "../auth-deps.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import type { Passkey, PasskeyLoginStart } from "../contracts/outputs.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { IssuedTokens } from "../sessions/issued-tokens.ts";
 import { dpopThumbprint, startSession } from "../sessions/start-session.ts";

@@ -1,5 +1,4 @@
-import { AuthError } from "../contracts/auth-error.ts";
-import { checkPasswordLength } from "../contracts/password-length.ts";
+import { AuthError, checkPasswordLength } from "@sesame/contracts";
 import { isCommonPassword } from "./common-passwords.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { User } from "../contracts/outputs.ts";
+import type { User } from "@sesame/contracts";
 
 /** A fresh token pair; the transport decides where the refresh token travels. */
 export interface IssuedTokens {

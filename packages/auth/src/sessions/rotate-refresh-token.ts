@@ -1,7 +1,7 @@
+import { AuthError } from "@sesame/contracts";
 import { toUser } from "../accounts/to-wire.ts";
 import type { AuthDeps } from "../auth-deps.ts";
 import { toEpochSeconds } from "../clock.ts";
-import { AuthError } from "../contracts/auth-error.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { SessionRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";

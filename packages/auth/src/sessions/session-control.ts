@@ -1,7 +1,7 @@
+import type { Session } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import { toSession } from "../accounts/to-wire.ts";
 import type { AuthDeps } from "../auth-deps.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import type { Session } from "../contracts/outputs.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { RevokeReason } from "../storage.ts";
 

@@ -1,8 +1,8 @@
+import type { AuditDetail } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import { toUser } from "../accounts/to-wire.ts";
 import type { AuthDeps } from "../auth-deps.ts";
 import { toEpochSeconds } from "../clock.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import type { AuditDetail } from "../contracts/outputs.ts";
 import type { RequestMeta } from "../request-meta.ts";
 import type { UserRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";

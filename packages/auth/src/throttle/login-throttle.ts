@@ -1,6 +1,6 @@
+import { AuthError } from "@sesame/contracts";
 import type { ThrottleConfig } from "../auth-config.ts";
 import type { Clock } from "../clock.ts";
-import { AuthError } from "../contracts/auth-error.ts";
 import type { ThrottleClaim, ThrottleCounter, ThrottleKey, ThrottleStore } from "../storage.ts";
 import { ipBucket } from "./ip-bucket.ts";
 import { KeyedQueue } from "./keyed-queue.ts";

@@ -1,8 +1,8 @@
+import type { Role } from "@sesame/contracts";
+import { AuthError } from "@sesame/contracts";
 import { ACCESS_TOKEN, verifyAccessToken } from "@sesame/verify/rules";
 import type { AuthConfig } from "../auth-config.ts";
 import { type Clock, toEpochSeconds } from "../clock.ts";
-import { AuthError } from "../contracts/auth-error.ts";
-import type { Role } from "../contracts/outputs.ts";
 import type { IdGenerator } from "../ids.ts";
 import type { KeyRing } from "../keys/key-ring.ts";
 import type { KeyRingSource } from "../keys/key-ring-source.ts";

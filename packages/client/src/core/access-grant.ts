@@ -1,4 +1,4 @@
-import type { User } from "@sesame/auth/contracts";
+import type { User } from "@sesame/contracts";
 
 /**
  * The part of an `AuthResult` the client keeps: the access token, in memory

@@ -1,4 +1,4 @@
-import type { AuthCode } from "@sesame/auth/contracts";
+import type { AuthCode } from "@sesame/contracts";
 
 /** The `authCode` a failed call carries (`error.data.authCode`), if the server answered with one. */
 export function authCodeOf(error: unknown): AuthCode | undefined {

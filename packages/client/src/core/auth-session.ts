@@ -1,4 +1,4 @@
-import type { AuthCode, User } from "@sesame/auth/contracts";
+import type { AuthCode, User } from "@sesame/contracts";
 import { type AccessGrant, keptGrant } from "./access-grant.ts";
 import { authCodeOf, SESSION_ENDED_CODES } from "./auth-codes.ts";
 import { inProcessLock } from "./in-process-lock.ts";

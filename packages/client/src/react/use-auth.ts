@@ -1,4 +1,4 @@
-import type { User } from "@sesame/auth/contracts";
+import type { User } from "@sesame/contracts";
 import { useMemo } from "react";
 import type { AccessGrant } from "../core/access-grant.ts";
 import type { AuthState, SignOutReason } from "../core/auth-session.ts";

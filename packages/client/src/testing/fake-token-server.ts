@@ -1,4 +1,4 @@
-import type { AuthCode } from "@sesame/auth/contracts";
+import type { AuthCode } from "@sesame/contracts";
 import { TRPCClientError, type TRPCLink } from "@trpc/client";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { observable } from "@trpc/server/observable";

@@ -1,3 +1,4 @@
+// Types only (the JSON shapes of WebAuthn options): nothing of the server package runs here.
 import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
