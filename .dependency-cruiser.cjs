@@ -26,7 +26,8 @@ module.exports = {
     },
     {
       name: "contracts-stand-alone",
-      comment: "The wire contracts run in browsers and servers alike: zod, nothing of Sesame, nothing of Node.",
+      comment:
+        "The wire contracts run in browsers and servers alike: zod, nothing of Sesame, nothing of Node.",
       severity: "error",
       from: { path: "^packages/contracts/src" },
       to: { path: "^(packages/(?!contracts/)|apps/)|^node:|^(fs|path|http|https|net|crypto|os)$" },
