@@ -162,18 +162,7 @@ export const envSchema = z.object({
   /** Roles (`admin`, `user`) whose sessions need a second factor: without one they reach only enrolment. */
   REQUIRE_MFA_FOR_ROLES: list.pipe(z.array(z.enum(["user", "admin"]))),
   /** Sign-in providers: a JSON array of `{id, issuer?, clientId, clientSecret, scopes?, name?}`. */
-  OAUTH_PROVIDERS: z
-    .string()
-    .default("[]")
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text.trim() === "" ? "[]" : text) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "must be a JSON array" });
-        return z.NEVER;
-      }
-    })
-    .pipe(oauthProvidersSchema),
+  OAUTH_PROVIDERS: jsonArray.pipe(oauthProvidersSchema),
   /** Redirect URIs native apps may use with auth.oauthStart (RFC 8252: a custom scheme or loopback). */
   OAUTH_REDIRECT_URIS: list,
   /** Services that may poll the feed of session revocations: a JSON array of `{id, secret}`. */

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import {
   AUTH_DEFAULTS,
   type AuthConfig,
@@ -26,6 +25,7 @@ import { OAuthCookie } from "./http/oauth-cookie.ts";
 import { OriginPolicy } from "./http/origin-policy.ts";
 import { RefreshCookie } from "./http/refresh-cookie.ts";
 import { type SesameHttpOptions, sesameHttp } from "./http/sesame-http.ts";
+import { generatedFiles } from "./keys/generated-files.ts";
 import { keySetSourceFor } from "./keys/key-set-source-for.ts";
 import {
   decodeSecret,
@@ -166,7 +166,7 @@ export async function createSesame(options: SesameOptions): Promise<Sesame> {
         ? serverSecretFromKeyEncryptionSecret(keyEncryptionSecret)
         : loadServerSecret(
             options.secret,
-            options.secretFile ?? join(dataDir, "server-secret"),
+            options.secretFile ?? generatedFiles(dataDir).serverSecret,
             log,
           );
     const config = authConfig(options, issuer);
@@ -174,7 +174,7 @@ export async function createSesame(options: SesameOptions): Promise<Sesame> {
       source: keySetSourceFor(
         {
           inline: options.keys?.inline,
-          file: options.keys?.file ?? join(dataDir, "signing-keys.json"),
+          file: options.keys?.file ?? generatedFiles(dataDir).signingKeys,
         },
         storage,
         keyEncryptionSecret,
@@ -333,7 +333,7 @@ function keyEncryptionSecretFor(
   if (!storage.keyRing || keys.inline) return undefined;
   return loadServerSecret(
     undefined,
-    keys.encryptionSecretFile ?? join(dataDir, "key-encryption-secret"),
+    keys.encryptionSecretFile ?? generatedFiles(dataDir).keyEncryptionSecret,
     log,
     "KEY_ENCRYPTION_SECRET",
   );

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { AuthStorage } from "@sesame/auth";
-import { defaultDataDir } from "@sesame/db";
 import { decodeSecret, serverSecretFromKeyEncryptionSecret } from "@sesame/trpc/keys";
 import type { Env } from "../env.ts";
+import { keyEncryptionSecretFile, serverSecretFile } from "./server-files.ts";
 
 /**
  * The server secret the server started with this environment uses (the
@@ -18,22 +18,13 @@ export function readServerSecret(env: Env, storage: AuthStorage): Uint8Array {
     env.KEY_ENCRYPTION_SECRET !== undefined
       ? decodeSecret(env.KEY_ENCRYPTION_SECRET, "KEY_ENCRYPTION_SECRET")
       : storage.keyRing && !env.SIGNING_KEYS
-        ? readSecretFile(
-            resolve(
-              env.KEY_ENCRYPTION_SECRET_FILE ??
-                join(defaultDataDir(env.DATABASE_URL), "key-encryption-secret"),
-            ),
-            "KEY_ENCRYPTION_SECRET",
-          )
+        ? readSecretFile(resolve(keyEncryptionSecretFile(env)), "KEY_ENCRYPTION_SECRET")
         : undefined;
   if (storage.keyRing && keyEncryptionSecret && !env.SERVER_SECRET) {
     return serverSecretFromKeyEncryptionSecret(keyEncryptionSecret);
   }
   if (env.SERVER_SECRET) return decodeSecret(env.SERVER_SECRET, "SERVER_SECRET");
-  return readSecretFile(
-    resolve(env.SERVER_SECRET_FILE ?? join(defaultDataDir(env.DATABASE_URL), "server-secret")),
-    "SERVER_SECRET",
-  );
+  return readSecretFile(resolve(serverSecretFile(env)), "SERVER_SECRET");
 }
 
 function readSecretFile(file: string, name: string): Uint8Array {

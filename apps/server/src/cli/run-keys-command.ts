@@ -1,7 +1,7 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KeySetError, rotateKeySet } from "@sesame/auth";
-import { defaultDataDir, isPostgresUrl, openStorage } from "@sesame/db";
+import { isPostgresUrl, openStorage } from "@sesame/db";
 import {
   decodeSecret,
   FileKeySetSource,
@@ -16,6 +16,7 @@ import { formatKeyTable, summarizeKeys } from "./describe-keys.ts";
 import type { KeysCommandIo } from "./keys-command-io.ts";
 import { retentionFromEnv } from "./retention-from-env.ts";
 import { runTotpReseal } from "./run-totp-reseal.ts";
+import { keyEncryptionSecretFile, signingKeysFile } from "./server-files.ts";
 
 export const KEYS_USAGE = `Usage: pnpm keys <command> [options]
 
@@ -182,16 +183,4 @@ function parse(argv: readonly string[]) {
       help: { type: "boolean", short: "h" },
     },
   });
-}
-
-/** The key file the server uses: SIGNING_KEYS_FILE, else beside the database, as `createSesame` puts it. */
-function signingKeysFile(env: Env): string {
-  return env.SIGNING_KEYS_FILE ?? join(defaultDataDir(env.DATABASE_URL), "signing-keys.json");
-}
-
-function keyEncryptionSecretFile(env: Env): string {
-  return (
-    env.KEY_ENCRYPTION_SECRET_FILE ??
-    join(defaultDataDir(env.DATABASE_URL), "key-encryption-secret")
-  );
 }

@@ -6,6 +6,7 @@
  */
 export { DatabaseKeySetSource } from "./database-key-set-source.ts";
 export { FileKeySetSource } from "./file-key-set-source.ts";
+export { generatedFiles } from "./generated-files.ts";
 export { initialKeys } from "./initial-keys.ts";
 export { InlineKeySetSource } from "./inline-key-set-source.ts";
 export { parseKeySet, readKeyFile, writeKeyFile } from "./key-file.ts";
