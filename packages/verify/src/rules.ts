@@ -5,6 +5,7 @@
  * here; a service rarely needs them directly (use `createRemoteVerifier`).
  */
 
+export { type Clock, systemClock } from "./clock.ts";
 export {
   assertKeyFitsAlgorithm,
   isVerifiableAlgorithm,
