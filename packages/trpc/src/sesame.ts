@@ -184,7 +184,16 @@ export async function createSesame(options: SesameOptions): Promise<Sesame> {
       log,
       now: () => (options.clock ?? systemClock).now(),
     });
-    return await assemble(options, { issuer, log, storage, ownsStorage, keys, secret, config });
+    return await assemble(options, {
+      issuer,
+      log,
+      storage,
+      ownsStorage,
+      dataDir,
+      keys,
+      secret,
+      config,
+    });
   } catch (error) {
     // A start that fails half-way (unreadable keys, a bad secret) leaves no connection open.
     if (ownsStorage) await storage.close().catch(() => {});
@@ -197,14 +206,15 @@ interface Parts {
   log: (message: string) => void;
   storage: AuthStorage;
   ownsStorage: boolean;
+  /** Where generated files and the dev outbox go. */
+  dataDir: string;
   keys: SigningKeys;
   secret: Uint8Array;
   config: AuthConfig;
 }
 
 async function assemble(options: SesameOptions, parts: Parts): Promise<Sesame> {
-  const { issuer, log, storage, keys } = parts;
-  const dataDir = options.dataDir ?? defaultDataDir(options.database);
+  const { issuer, log, storage, keys, dataDir } = parts;
   const mailTransport =
     options.mail?.transport ??
     mailTransportFromEnv(
