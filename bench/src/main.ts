@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PasswordHasher } from "@sesame/auth";
 import { BENCH_PASSWORD, type BenchContext } from "./bench-context.ts";
 import { benchKeys } from "./fixtures/signing-keys.ts";
-import { parseOptions, type SectionId } from "./options.ts";
+import { benchCommand, parseOptions, type SectionId } from "./options.ts";
 import { CpuMeter } from "./report/cpu-meter.ts";
 import { describeMachine } from "./report/machine.ts";
 import type { Section } from "./report/section.ts";
@@ -18,6 +18,8 @@ import { measureRefresh, refreshSection } from "./scenarios/refresh-rotations.ts
 import { measureRequestPaths } from "./scenarios/request-paths.ts";
 import { authCostSection, hostSection, peerSection } from "./scenarios/request-sections.ts";
 import { measureSessionLookup, sessionLookupSection } from "./scenarios/session-lookup.ts";
+import { measureSoak } from "./scenarios/soak.ts";
+import { soakSection } from "./scenarios/soak-section.ts";
 import {
   measureVerifyCosts,
   type VerifyCosts,
@@ -28,6 +30,7 @@ import { benchSettings } from "./settings.ts";
 /**
  * `pnpm bench [-- --quick]`: runs every scenario of issue #6, prints each
  * table as it completes, and writes docs/benchmarks.md, .svg and .json.
+ * `pnpm bench -- --soak` runs the 10-minute soak alone and merges its section in.
  */
 const options = parseOptions(process.argv.slice(2));
 if (options.reportOnly) {
@@ -46,7 +49,7 @@ const ctx: BenchContext = {
 };
 const machine = describeMachine();
 console.log(
-  `Sesame benchmarks${options.quick ? " (quick)" : ""}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
+  `Sesame benchmarks${options.soak ? ", soak" : ""}${options.quick ? " (quick)" : ""}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
 );
 
 const sections: Section[] = [];
@@ -86,6 +89,7 @@ try {
     report(memorySection(await measureMemory(ctx, databases)));
   }
   if (runs("postgres")) report(postgresSection(await measurePostgres(ctx)));
+  if (options.soak) report(soakSection(await measureSoak(ctx)));
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
@@ -99,13 +103,14 @@ if (options.write) {
   writeDocs(
     {
       machine,
-      command: `pnpm bench${options.quick ? " -- --quick" : ""}`,
+      command: benchCommand(options),
       date: new Date().toISOString().slice(0, 10),
       seconds,
       othersCores: wholeRun.othersCores(),
       quick: options.quick,
     },
     sections,
+    options.soak ? "apart" : "suite",
   );
   console.log("Wrote docs/benchmarks.md, docs/benchmarks.svg and docs/benchmarks.json.");
 }

@@ -42,6 +42,7 @@ export function benchmarksDoc(
     "## The run",
     "",
     `- Command: \`${run.command}\`${run.quick ? " (quick smoke run: short and small, figures are rough)" : ""}; a smoke run of every scenario is \`pnpm bench -- --quick\` (about a minute, prints only)`,
+    "- The soak (10 minutes of mixed traffic) is not part of that command: `pnpm bench -- --soak` runs it alone and merges its section into these documents, keeping the rest (`--soak --quick`: one minute, prints only); a full run keeps the last soak's section in turn",
     `- Date: ${run.date}; wall time ${Math.round(run.seconds)} s`,
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memory}; ${m.os}`,
     `- Node ${m.node} (OpenSSL ${m.openssl})`,
@@ -70,6 +71,16 @@ export function benchmarksDoc(
   ];
   for (const section of sections) {
     lines.push(`## ${section.number}. ${section.title}`, "", section.method, "");
+    if (section.measuredApart) {
+      const { command, date, seconds } = section.measuredApart;
+      lines.push(
+        `Measured apart from the run above: \`${command}\` on ${date}, wall time ${Math.round(seconds)} s.`,
+        "",
+      );
+    }
+    if (section.timeChart) {
+      lines.push(`![${section.timeChart.title}](${section.timeChart.file})`, "");
+    }
     lines.push(markdownTable(section.table), "");
     for (const note of section.notes) lines.push(`- ${note}`);
     if (section.notes.length > 0) lines.push("");

@@ -10,6 +10,14 @@ export interface Section {
   /** What the numbers mean, what limits them, what was tried. */
   notes: string[];
   chart?: ChartPanel;
+  /** A chart over time, in a file of its own next to the doc (the soak's), linked from the section. */
+  timeChart?: TimeChart;
+  /**
+   * Set on a section measured by a command of its own (the soak, `--soak`)
+   * rather than by the run the doc describes: each kind of run keeps the
+   * other's last sections when it rewrites the docs.
+   */
+  measuredApart?: { command: string; date: string; seconds: number };
 }
 
 export interface Table {
@@ -41,4 +49,33 @@ export interface ChartBar {
   value: number;
   /** Drawn in the accent colour: Sesame's own figure. */
   highlight?: boolean;
+}
+
+/** Stacked panels over one shared time axis, each on its own scale from zero. */
+export interface TimeChart {
+  /** File name in docs/, e.g. "benchmarks-soak.svg". */
+  file: string;
+  title: string;
+  /** Vertical lines across every panel, e.g. where the warm-up ends. */
+  markers: TimeMarker[];
+  panels: TimePanel[];
+}
+
+export interface TimeMarker {
+  /** Seconds from the start of the run. */
+  seconds: number;
+  label: string;
+}
+
+export interface TimePanel {
+  title: string;
+  /** Unit of the values ("MB", "ms"). */
+  unit: string;
+  points: TimePoint[];
+}
+
+export interface TimePoint {
+  /** Seconds from the start of the run. */
+  seconds: number;
+  value: number;
 }
