@@ -6,6 +6,8 @@ const run = (rps: number, p50: number, p99: number, serverCpuUs?: number): LoadR
   p50,
   p99,
   failures: 1,
+  non2xx: { "401": 1 },
+  errors: 0,
   total: rps * 2,
   serverCpuUs,
 });
@@ -22,6 +24,8 @@ describe("combineLoads", () => {
       p50: 3,
       p99: 9,
       failures: 2,
+      non2xx: { "401": 2 },
+      errors: 0,
       total: 800,
       serverCpuUs: 20,
     });

@@ -7,8 +7,16 @@ export interface LoadResult {
   /** Latency percentiles in milliseconds. */
   p50: number;
   p99: number;
-  /** Requests that failed: socket errors, timeouts and non-2xx answers. */
+  /** Requests that failed: `errors` plus every answer in `non2xx`. */
   failures: number;
+  /**
+   * Answers outside 2xx, by status ("401" → 12). A refused request is no
+   * throughput: it counts here, never in `rps`, and a section with any of
+   * them says so.
+   */
+  non2xx: Record<string, number>;
+  /** Requests that got no answer: socket errors and timeouts. */
+  errors: number;
   total: number;
   /**
    * CPU time the server process spent per served request (all its threads),
@@ -60,12 +68,13 @@ export async function loadTest(spec: LoadSpec): Promise<LoadResult> {
   const result = await runOnce(spec, spec.duration);
   const cpuAfter = await spec.server?.stats();
   const served = result["2xx"];
+  const failed = failedRequests(result);
   return {
     rps: served / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    failures: result.errors + result.non2xx,
-    total: served + result.errors + result.non2xx,
+    ...failed,
+    total: served + failed.failures,
     serverCpuUs:
       cpuBefore && cpuAfter && served > 0
         ? (cpuAfter.cpuMicros - cpuBefore.cpuMicros) / served
@@ -81,6 +90,25 @@ export async function loadTest(spec: LoadSpec): Promise<LoadResult> {
         : undefined,
     serverLoopDelay: cpuAfter?.loopDelay,
   };
+}
+
+/**
+ * What autocannon counted as not served: every answer outside 2xx, by
+ * status, and every request without an answer. autocannon's `errors` already
+ * include its `timeouts`; its `non2xx` is the sum of the by-status counts, so
+ * the two must agree (a status it counted but did not name is kept as "other").
+ */
+export function failedRequests(
+  result: Pick<autocannon.Result, "errors" | "non2xx" | "statusCodeStats">,
+): Pick<LoadResult, "failures" | "non2xx" | "errors"> {
+  const non2xx: Record<string, number> = {};
+  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) {
+    const count = stats?.count ?? 0;
+    if (!status.startsWith("2") && count > 0) non2xx[status] = count;
+  }
+  const named = Object.values(non2xx).reduce((sum, count) => sum + count, 0);
+  if (result.non2xx > named) non2xx.other = result.non2xx - named;
+  return { failures: result.errors + result.non2xx, non2xx, errors: result.errors };
 }
 
 /**
@@ -100,10 +128,21 @@ export function combineLoads(results: LoadResult[]): LoadResult {
     p50: Math.max(...results.map((r) => r.p50)),
     p99: Math.max(...results.map((r) => r.p99)),
     failures: sum((r) => r.failures),
+    non2xx: addCounts(results.map((r) => r.non2xx)),
+    errors: sum((r) => r.errors),
     total: sum((r) => r.total),
     serverCpuUs:
       cpuKnown && served > 0 ? sum((r) => (r.serverCpuUs ?? 0) * r.rps) / served : undefined,
   };
+}
+
+function addCounts(counts: Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const byStatus of counts) {
+    for (const [status, count] of Object.entries(byStatus))
+      total[status] = (total[status] ?? 0) + count;
+  }
+  return total;
 }
 
 function runOnce(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {

@@ -8,12 +8,20 @@ import { findPostgresBinaries, startCluster } from "../../../scripts/postgres-cl
 import { BENCH_PASSWORD, type BenchContext } from "../bench-context.ts";
 import { signInMany, trpcCall } from "../fixtures/trpc-call.ts";
 import { type ChildServer, startChildServer } from "../load/child-server.ts";
-import { type LoadResult, loadTest } from "../load/load-test.ts";
+import { allServed, failureNotes } from "../load/failure-report.ts";
+import type { LoadResult, LoadSpec } from "../load/load-test.ts";
 import { formatBytes, formatCount, formatRatio } from "../report/format.ts";
 import { loadColumns, loadRow } from "../report/load-row.ts";
 import type { Section } from "../report/section.ts";
+import type { BetterAuthServerConfig } from "../servers/better-auth-server.ts";
 import { rotateRefreshTokens } from "./refresh-rotations.ts";
-import { protectedMeSpec } from "./request-paths.ts";
+import {
+  bestOfRounds,
+  betterAuthSessionSpec,
+  type LoadShape,
+  protectedMeSpec,
+} from "./request-paths.ts";
+import { type PeerRuns, peerComparison } from "./request-sections.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -38,6 +46,8 @@ export interface PostgresResults {
   brokenChains: number;
   sqliteMe: LoadResult;
   postgresMe: LoadResult;
+  /** better-auth's get-session on the same cluster, each variant on a database of its own. */
+  postgresPeer: PeerRuns;
   sqliteBytes: SizeGrowth;
   /** The tables (with their indexes and TOAST), after a VACUUM and a CHECKPOINT. */
   postgresBytes: SizeGrowth;
@@ -48,23 +58,28 @@ export interface PostgresResults {
   /** pg_database_size, after VACUUM, before and after. */
   postgresDatabaseBytes: SizeGrowth;
   clients: number;
+  /** Rounds of the `user.me` comparisons, the best of each counted. */
+  rounds: number;
 }
 
 /**
  * The PostgreSQL backend against SQLite in one run: refresh rotations over
  * HTTP (the refresh scenario's load) on SQLite, then on PostgreSQL with 1, 2
  * and 3 server nodes on one database; the protected `user.me` path on both;
- * and the bytes of database one rotation leaves behind. A throwaway durable
+ * better-auth's get-session on the same cluster, with its defaults and with
+ * its cookie cache; and the bytes of database one rotation leaves behind. A throwaway durable
  * PostgreSQL 15 cluster (fsync and full_page_writes on) lives for this section
  * only.
  */
 export async function measurePostgres(ctx: BenchContext): Promise<PostgresResults> {
   const { settings } = ctx;
-  const shape = {
+  // user.me, on either backend and against better-auth, as the request-path scenario measures it.
+  const meShape: LoadShape = {
     connections: settings.connections,
-    duration: settings.duration,
-    warmup: settings.warmup,
+    duration: settings.paths.duration,
+    warmup: settings.paths.warmup,
   };
+  const rounds = settings.paths.rounds;
   const servers: ChildServer[] = [];
   ctx.log("starting a durable PostgreSQL cluster");
   const cluster = await startCluster({ durable: true });
@@ -80,7 +95,8 @@ export async function measurePostgres(ctx: BenchContext): Promise<PostgresResult
     ctx.log("SQLite: refresh rotations");
     const sqliteRotated = await rotateRefreshTokens(ctx, [sqlite], EMAIL);
     ctx.log("SQLite: protected user.me");
-    const sqliteMe = await loadTest(protectedMeSpec(sqlite, await signIn(sqlite, shape), shape));
+    const sqliteMeSpec = protectedMeSpec(sqlite, await signIn(sqlite, meShape), meShape);
+    const { sqliteMe } = await bestOfRounds(ctx, { sqliteMe: sqliteMeSpec }, rounds);
     ctx.log(`SQLite: bytes over ${settings.postgres.rotations} rotations of one session`);
     const sqliteSize = () => sqliteBytes(sqlitePath);
     const sqliteBytesGrowth = await growthOver(sqlite, settings.postgres.rotations, sqliteSize);
@@ -101,8 +117,13 @@ export async function measurePostgres(ctx: BenchContext): Promise<PostgresResult
     });
     servers.push(first);
     const psql = psqlFor(cluster.url);
-    ctx.log("PostgreSQL, 1 node: protected user.me");
-    const postgresMe = await loadTest(protectedMeSpec(first, await signIn(first, shape), shape));
+    ctx.log("PostgreSQL, 1 node: protected user.me against better-auth's get-session");
+    const { postgresMe, ...postgresPeer } = await measureAgainstBetterAuth(
+      ctx,
+      cluster.url,
+      protectedMeSpec(first, await signIn(first, meShape), meShape),
+      meShape,
+    );
     ctx.log(`PostgreSQL: bytes over ${settings.postgres.rotations} rotations of one session`);
     let unvacuumedAfter = 0;
     const databaseSizes: number[] = [];
@@ -133,6 +154,7 @@ export async function measurePostgres(ctx: BenchContext): Promise<PostgresResult
       brokenChains,
       sqliteMe,
       postgresMe,
+      postgresPeer,
       sqliteBytes: sqliteBytesGrowth,
       postgresBytes,
       postgresUnvacuumedAfter: unvacuumedAfter,
@@ -143,10 +165,53 @@ export async function measurePostgres(ctx: BenchContext): Promise<PostgresResult
         rotations: settings.postgres.rotations,
       },
       clients: settings.connections,
+      rounds,
     };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     await cluster.stop();
+  }
+}
+
+/**
+ * Sesame's `user.me` (`sesameMe`, on the first node) against better-auth's
+ * get-session on the same cluster, with its defaults and with its cookie
+ * cache, each on a new database of its own there (its tables and its user
+ * apart from Sesame's and from the other variant's): the three in
+ * interleaved rounds, the best of each, as in the request-path scenario.
+ * The better-auth servers run only for this.
+ */
+async function measureAgainstBetterAuth(
+  ctx: BenchContext,
+  clusterUrl: string,
+  sesameMe: LoadSpec,
+  shape: LoadShape,
+): Promise<PeerRuns & { postgresMe: LoadResult }> {
+  const psql = psqlFor(clusterUrl);
+  const peers: ChildServer[] = [];
+  const start = async (name: string, cookieCache: boolean) => {
+    await psql.createDatabase(name);
+    const url = new URL(clusterUrl);
+    url.pathname = `/${name}`;
+    const server = await startChildServer("better-auth-server", {
+      database: url.toString(),
+      cookieCache,
+      sessions: shape.connections,
+    } satisfies BetterAuthServerConfig);
+    peers.push(server);
+    return server;
+  };
+  try {
+    const defaults = await start("better_auth", false);
+    const cookieCache = await start("better_auth_cookie_cache", true);
+    const specs = {
+      postgresMe: sesameMe,
+      defaults: betterAuthSessionSpec(defaults, shape),
+      cookieCache: betterAuthSessionSpec(cookieCache, shape),
+    };
+    return await bestOfRounds(ctx, specs, ctx.settings.paths.rounds);
+  } finally {
+    await Promise.all(peers.map((server) => server.stop()));
   }
 }
 
@@ -217,6 +282,7 @@ function psqlFor(url: string) {
   };
   return {
     vacuum: () => run("VACUUM", "CHECKPOINT"),
+    createDatabase: (name: string) => run(`CREATE DATABASE ${name}`),
     /** Every table outside the system schemas, with its indexes and TOAST. */
     tablesBytes: async () =>
       Number(
@@ -256,18 +322,20 @@ const perRotation = (growth: SizeGrowth) => (growth.after - growth.before) / gro
 export function postgresSection(result: PostgresResults): Section {
   const [one, two, three] = result.postgresRefresh;
   if (!one || !two || !three) throw new Error("PostgreSQL was measured on fewer than 3 nodes");
-  const { sqliteRefresh, sqliteMe, postgresMe } = result;
+  const { sqliteRefresh, sqliteMe, postgresMe, postgresPeer } = result;
+  const peer = peerComparison(postgresMe, postgresPeer, "PostgreSQL");
   const pgVsSqlite = one.rps / sqliteRefresh.rps;
   const twoVsOne = two.rps / one.rps;
   const threeVsOne = three.rps / one.rps;
   const sqlitePerRotation = perRotation(result.sqliteBytes);
   const pgPerRotation = perRotation(result.postgresBytes);
-  const noFailures = [...result.postgresRefresh, sqliteRefresh].every((l) => l.failures === 0);
+  const noFailures = allServed(...result.postgresRefresh, sqliteRefresh);
   const rotationsPerNode = [one, two, three].map((l) => formatCount(l.rps)).join(" → ");
   return {
     number: "10",
-    title: "The PostgreSQL backend: refresh rotations, user.me and bytes per rotation",
-    method: `The refresh scenario's load (${result.clients} clients, each rotating its own session's refresh token) and the protected \`user.me\` path of the request-path scenario, against Sesame on SQLite (synchronous=FULL) and on a throwaway durable PostgreSQL 15 cluster (fsync and full_page_writes on), in the same run; on PostgreSQL also with 2 and 3 server nodes (separate processes on one database, one key ring sealed under one KEY_ENCRYPTION_SECRET, one PUBLIC_URL), client i signed in at and rotating on node i mod n, one autocannon run per node at once, the results added up (p50/p99: the worst node's).`,
+    title:
+      "The PostgreSQL backend: refresh rotations, user.me against better-auth, and bytes per rotation",
+    method: `The refresh scenario's load (${result.clients} clients, each rotating its own session's refresh token) and the protected \`user.me\` path of the request-path scenario, against Sesame on SQLite (synchronous=FULL) and on a throwaway durable PostgreSQL 15 cluster (fsync and full_page_writes on), in the same run; on PostgreSQL also with 2 and 3 server nodes (separate processes on one database, one key ring sealed under one KEY_ENCRYPTION_SECRET, one PUBLIC_URL), client i signed in at and rotating on node i mod n, one autocannon run per node at once, the results added up (p50/p99: the worst node's). \`user.me\` as the request-path scenario measures it (${result.clients} connections, each with its own session, the best of ${result.rounds} short rounds); on PostgreSQL in rounds interleaved with better-auth's get-session on the same cluster, with its defaults and with its cookie cache (one hour), each on a database of its own there, through a pg Pool (its defaults: 10 connections, as Sesame's pool), each connection with every cookie of its own sign-in; the ratio column of those rows is against the faster better-auth.`,
     table: {
       columns: loadColumns("SQLite"),
       rows: [
@@ -277,6 +345,7 @@ export function postgresSection(result: PostgresResults): Section {
         loadRow("auth.refresh, PostgreSQL, 3 nodes", three, sqliteRefresh),
         loadRow("user.me (protected), SQLite", sqliteMe, sqliteMe),
         loadRow("user.me (protected), PostgreSQL", postgresMe, sqliteMe),
+        ...peer.rows,
       ],
     },
     targets: [
@@ -300,11 +369,20 @@ export function postgresSection(result: PostgresResults): Section {
         measured: `${pgPerRotation.toFixed(1)} B over ${formatCount(result.postgresBytes.rotations)} rotations`,
         met: pgPerRotation <= BYTES_TARGET,
       },
+      peer.target,
     ],
     notes: [
-      `${result.brokenChains === 0 ? "Every refresh chain stayed intact to the end of every run" : `${result.brokenChains} refresh chains were refused at some point`}; ${noFailures ? "no request failed" : "some requests failed (see the table)"}.`,
+      ...failureNotes({
+        "auth.refresh, SQLite": sqliteRefresh,
+        "auth.refresh, PostgreSQL, 1 node": one,
+        "auth.refresh, PostgreSQL, 2 nodes": two,
+        "auth.refresh, PostgreSQL, 3 nodes": three,
+        "user.me (protected), SQLite": sqliteMe,
+      }),
+      ...peer.notes,
+      `${result.brokenChains === 0 ? "Every refresh chain stayed intact to the end of every run" : `${result.brokenChains} refresh chains were refused at some point`}; ${noFailures ? "no refresh request failed" : "some refresh requests failed (see above)"}.`,
       `Bytes per rotation: one new session, its refresh token rotated ${formatCount(result.sqliteBytes.rotations)} times one after the other over HTTP, the database measured just before and after. SQLite: the database file plus its WAL after \`PRAGMA wal_checkpoint(TRUNCATE)\` (so every page is in the file and the WAL is empty), ${formatBytes(result.sqliteBytes.before)} → ${formatBytes(result.sqliteBytes.after)}. PostgreSQL: the sum of \`pg_total_relation_size\` (heap, indexes, TOAST) of every table outside the system schemas, after \`VACUUM\` and \`CHECKPOINT\` (so the dead row versions an UPDATE leaves behind count only as far as they keep the files larger), ${formatBytes(result.postgresBytes.before)} → ${formatBytes(result.postgresBytes.after)}; right after the rotations, before that VACUUM, the tables held ${formatBytes(result.postgresUnvacuumedAfter)}, and \`pg_database_size\` went ${formatBytes(result.postgresDatabaseBytes.before)} → ${formatBytes(result.postgresDatabaseBytes.after)} (${perRotation(result.postgresDatabaseBytes).toFixed(1)} B per rotation); the tables that changed: ${result.postgresGrowers.map((t) => `${t.name} ${t.bytes > 0 ? "+" : ""}${formatCount(t.bytes)} B`).join(", ") || "none"}. Both grow by whole pages (4 KB on SQLite, 8 KB on PostgreSQL), so a growth of 0 means the rotations fit in pages already there.`,
-      `The SQLite server was stopped before the PostgreSQL nodes started; PostgreSQL's own processes share the machine's cores with the server nodes and the load generator, so on a small machine more nodes mostly compete for the same cores.`,
+      `The SQLite server was stopped before the PostgreSQL nodes started; Sesame's first node and the two better-auth servers ran side by side, one measured at a time; PostgreSQL's own processes share the machine's cores with the server nodes and the load generator, so on a small machine more nodes mostly compete for the same cores.`,
     ],
     chart: {
       title: "Refresh rotations by backend, 50 clients",
