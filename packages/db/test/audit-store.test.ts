@@ -152,6 +152,39 @@ describe.each(backends)("the audit store on $dialect", (backend: Backend) => {
     ]);
   });
 
+  it("a session's own run (sameSession, no breakers) keeps folding into its row past the cap, and only into a live run", async () => {
+    const storage = await backend.open();
+    const id = await user(storage);
+    const fold = (at: number) => instruction(at, { sameSession: true, rows: 2 });
+    await storage.audit.append(event(id, "refresh", T0, { sessionId: "s1" }), fold(T0));
+    await storage.audit.append(event(id, "refresh", T0 + 1, { sessionId: "s2" }), fold(T0 + 1));
+    // The cap is reached; s1's refresh still goes to s1's row, not to the latest refresh row (s2's).
+    await storage.audit.append(
+      event(id, "refresh", T0 + 2, { sessionId: "s1", ip: "198.51.100.1" }),
+      fold(T0 + 2),
+    );
+    let rows = await list(storage, id);
+    expect(rows.map((row) => [row.sessionId, row.count, row.firstAt, row.at, row.ip])).toEqual([
+      ["s2", 1, T0 + 1, T0 + 1, "203.0.113.7"],
+      ["s1", 2, T0, T0 + 2, "198.51.100.1"],
+    ]);
+    // A detail of its own is another run; past the cap it folds into the latest row of its type.
+    await storage.audit.append(
+      event(id, "refresh", T0 + 3, { sessionId: "s1", detail: { provider: "github" } }),
+      fold(T0 + 3),
+    );
+    expect((await list(storage, id)).map((row) => [row.sessionId, row.count])).toEqual([
+      ["s1", 2],
+      ["s1", 2],
+    ]);
+    // Past the window, the session's run is over: a new row (the cap counts afresh too).
+    const later = T0 + HOUR + 10;
+    await storage.audit.append(event(id, "refresh", later, { sessionId: "s1" }), fold(later));
+    rows = await list(storage, id);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({ sessionId: "s1", count: 1, firstAt: later });
+  });
+
   it("past the cap folds into the latest row of the type whatever breaks it, or adds one when there is none", async () => {
     const storage = await backend.open();
     const id = await user(storage);

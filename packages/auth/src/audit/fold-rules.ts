@@ -48,3 +48,17 @@ export function foldInstructionFor(type: AuditEventType, now: number): FoldInstr
   }
   return undefined;
 }
+
+/**
+ * Whether an event folds into its own session's run whenever that session has
+ * one in the window: nothing else can end such a run (no breakers), and a fold
+ * adds no row, so neither the user's other rows nor the cap have a say. A
+ * store can then find the run by the session alone, without reading the
+ * account's other rows or taking the account's audit lock: a routine refresh
+ * costs one indexed update however many sessions the account has. (Past the
+ * cap, other events fold into the account's latest row of their type; this
+ * one keeps to its session's row, which adds no row either.)
+ */
+export function foldsIntoSessionRun(fold: FoldInstruction): boolean {
+  return fold.sameSession && fold.breakers.length === 0;
+}

@@ -1,4 +1,5 @@
 import { AuthError } from "@sesame/contracts";
+import type { VerifiedClaims } from "@sesame/verify/rules";
 import { toUser } from "../accounts/to-wire.ts";
 import type { AuthDeps } from "../auth-deps.ts";
 import { toEpochSeconds } from "../clock.ts";
@@ -28,16 +29,12 @@ export async function rotateRefreshToken(
 ): Promise<IssuedTokens> {
   const { clock, config, storage } = deps;
   const now = clock.now();
-  const verified = await deps.refreshTokens.verify(presented, now);
-  if (!verified.ok) {
-    // A refresh token's `exp` is its session's idle/absolute limit, so a well-signed expired one means the session lapsed.
-    throw new AuthError(verified.failure === "expired" ? "SESSION_EXPIRED" : "REFRESH_INVALID");
-  }
-  const { sid: sessionId, sub: userId } = verified.claims;
   const presentedHash = hashToken(presented);
+  const { claims, stored } = await authenticClaims(deps, presented, presentedHash, now);
+  const { sid: sessionId, sub: userId } = claims;
   const binding = clientBinding(meta);
 
-  let session = await findLive(deps, sessionId, userId, now);
+  let session = liveSession(stored, userId, now);
   await assertDpop(deps, session, meta);
   for (let attempt = 0; ; attempt++) {
     const decision = decideRotation(
@@ -81,6 +78,36 @@ export async function rotateRefreshToken(
   }
 }
 
+/**
+ * The presented token's claims, once it is known to be ours. The common case
+ * is a session's current token: its hash matching the stored one proves it
+ * is the token this server signed (refresh-tokens.ts), so the signature check
+ * is skipped. Any other token (a parent in the grace window, a spent one, a
+ * forgery naming a real session) is verified in full first, so what follows
+ * (grace, or revoking the session for reuse) is never decided on a forgery.
+ */
+async function authenticClaims(
+  deps: AuthDeps,
+  presented: string,
+  presentedHash: string,
+  now: number,
+): Promise<{ claims: VerifiedClaims; stored: SessionRecord | undefined }> {
+  const sessionId = deps.refreshTokens.sessionIdOf(presented);
+  const stored =
+    sessionId === undefined ? undefined : await deps.storage.sessions.findById(sessionId);
+  if (stored?.refreshHash === presentedHash) {
+    const current = deps.refreshTokens.claimsOfStored(presented, now);
+    if (current.ok) return { claims: current.claims, stored };
+  }
+  const verified = await deps.refreshTokens.verify(presented, now);
+  // A refresh token's `exp` is its session's idle/absolute limit, so a well-signed expired one means the session lapsed.
+  if (!verified.ok) {
+    throw new AuthError(verified.failure === "expired" ? "SESSION_EXPIRED" : "REFRESH_INVALID");
+  }
+  // The claims are those of the payload whose `sid` was looked up: `stored` is their session.
+  return { claims: verified.claims, stored };
+}
+
 /** The session the token was signed for; only a live session of its claimed subject goes on. */
 async function findLive(
   deps: AuthDeps,
@@ -88,7 +115,14 @@ async function findLive(
   userId: string,
   now: number,
 ): Promise<SessionRecord> {
-  const session = await deps.storage.sessions.findById(sessionId);
+  return liveSession(await deps.storage.sessions.findById(sessionId), userId, now);
+}
+
+function liveSession(
+  session: SessionRecord | undefined,
+  userId: string,
+  now: number,
+): SessionRecord {
   if (!session || session.userId !== userId) throw new AuthError("REFRESH_INVALID");
   throwIfDead(session, now);
   return session;

@@ -184,9 +184,14 @@ export const auditEvents = pgTable(
   },
   (table) => [
     // The fold lookups read a user's recent rows by when they started: a fold
-    // moves only `count`, `at`, the client columns and the detail, none indexed, so on
+    // moves only `count`, `at`, the client columns and the detail, none of them
+    // indexed but the session (which a session's own run never changes), so on
     // PostgreSQL it is a heap-only update.
     index("audit_events_user_id_first_at_idx").on(table.userId, table.firstAt),
+    // A session's routine run (its refreshes) is found by the session alone,
+    // newest first: one rotation reads one or two index entries, however many
+    // sessions the account has.
+    index("audit_events_session_id_id_idx").on(table.sessionId, table.id),
     // audit.list pages an account's events newest first by id.
     index("audit_events_user_id_id_idx").on(table.userId, table.id),
   ],

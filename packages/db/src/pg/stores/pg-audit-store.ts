@@ -1,10 +1,11 @@
-import type {
-  AuditEventType,
-  AuditQuery,
-  AuditRecord,
-  AuditStore,
-  FoldInstruction,
-  StoredAuditEvent,
+import {
+  type AuditEventType,
+  type AuditQuery,
+  type AuditRecord,
+  type AuditStore,
+  type FoldInstruction,
+  foldsIntoSessionRun,
+  type StoredAuditEvent,
 } from "@sesame/auth";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { decodeAuditDetail, encodeAuditDetail } from "../../audit-detail-json.ts";
@@ -30,6 +31,7 @@ export class PgAuditStore implements AuditStore {
       await insertAuditRow(this.sql, event);
       return;
     }
+    if (fold && (await this.foldIntoSessionRun(event, userId, fold))) return;
     await this.sql.begin(async (tx) => {
       await lockUserAudit(tx, userId);
       const into = fold && (await this.foldTarget(tx, userId, event, fold));
@@ -46,6 +48,33 @@ export class PgAuditStore implements AuditStore {
           detail = ${encodeAuditDetail(event.detail)}
         WHERE id = ${into}`;
     });
+  }
+
+  /**
+   * A session's own run (foldsIntoSessionRun): one statement, without the
+   * account's lock, since it adds no row and only this session's row decides.
+   * Concurrent folds into the row queue on its row lock, and each adds to the
+   * count as the one before left it. The session and the detail are the
+   * row's already, so they are not written.
+   */
+  private async foldIntoSessionRun(
+    event: AuditRecord,
+    userId: string,
+    fold: FoldInstruction,
+  ): Promise<boolean> {
+    if (!foldsIntoSessionRun(fold) || event.sessionId === null) return false;
+    const folded = await this.sql`
+      UPDATE audit_events SET count = count + 1,
+        first_at = least(first_at, ${event.at}::bigint),
+        at = greatest(at, ${event.at}::bigint),
+        ip = ${event.ip}, user_agent = ${event.userAgent}
+      WHERE id = (
+        SELECT id FROM audit_events
+        WHERE session_id = ${event.sessionId} AND user_id = ${userId} AND type = ${event.type}
+          AND detail IS NOT DISTINCT FROM ${encodeAuditDetail(event.detail)}::text
+          AND first_at >= ${fold.since}
+        ORDER BY id DESC LIMIT 1)`;
+    return folded.count === 1;
   }
 
   /**

@@ -1,10 +1,11 @@
-import type {
-  AuditEventType,
-  AuditQuery,
-  AuditRecord,
-  AuditStore,
-  FoldInstruction,
-  StoredAuditEvent,
+import {
+  type AuditEventType,
+  type AuditQuery,
+  type AuditRecord,
+  type AuditStore,
+  type FoldInstruction,
+  foldsIntoSessionRun,
+  type StoredAuditEvent,
 } from "@sesame/auth";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { decodeAuditDetail, encodeAuditDetail } from "../../audit-detail-json.ts";
@@ -63,6 +64,22 @@ export class SqliteAuditStore implements AuditStore {
         .orderBy(desc(auditEvents.id))
         .limit(1)
         .prepare(),
+      // A session's own run (foldsIntoSessionRun): its latest candidate row,
+      // found through the (session_id, id) index, takes the event. The session
+      // and the detail are the row's already, so they are not written.
+      foldIntoSessionRun: db
+        .update(auditEvents)
+        .set({
+          count: sql`${auditEvents.count} + 1`,
+          firstAt: sql`min(${auditEvents.firstAt}, ${p("at")})`,
+          at: sql`max(${auditEvents.at}, ${p("at")})`,
+          ip: sql`${p("ip")}`,
+          userAgent: sql`${p("userAgent")}`,
+        })
+        .where(
+          sql`${auditEvents.id} = (SELECT ${auditEvents.id} FROM ${auditEvents} WHERE ${auditEvents.sessionId} = ${p("sessionId")} AND ${auditEvents.userId} = ${p("userId")} AND ${auditEvents.type} = ${p("type")} AND ${auditEvents.detail} IS ${p("detail")} AND ${auditEvents.firstAt} >= ${p("since")} ORDER BY ${auditEvents.id} DESC LIMIT 1)`,
+        )
+        .prepare(),
       fold: db
         .update(auditEvents)
         .set({
@@ -84,10 +101,24 @@ export class SqliteAuditStore implements AuditStore {
     // One write job is one step no other process interleaves with (BEGIN
     // IMMEDIATE): the rows read to decide cannot change before the write.
     return this.writes.run(() => {
+      if (fold && this.foldIntoSessionRun(event, fold)) return;
       const into = fold && event.userId !== null ? this.foldTarget(event, fold) : undefined;
       if (into === undefined) this.insert(event);
       else this.q.fold.run({ ...event, detail: encodeAuditDetail(event.detail), id: into });
     });
+  }
+
+  /** Folds the event into its session's run when the rule allows it and the run exists. Call inside a write job only. */
+  private foldIntoSessionRun(event: AuditRecord, fold: FoldInstruction): boolean {
+    if (!foldsIntoSessionRun(fold) || event.userId === null || event.sessionId === null) {
+      return false;
+    }
+    const folded = this.q.foldIntoSessionRun.run({
+      ...event,
+      detail: encodeAuditDetail(event.detail),
+      since: fold.since,
+    });
+    return folded.changes === 1;
   }
 
   /** The id of the row the event folds into, if any. Call inside a write job only. */

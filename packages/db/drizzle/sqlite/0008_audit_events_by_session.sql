@@ -1,0 +1,1 @@
+CREATE INDEX `audit_events_session_id_id_idx` ON `audit_events` (`session_id`,`id`);
