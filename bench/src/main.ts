@@ -14,7 +14,11 @@ import { loginSection, measureLoginStorm } from "./scenarios/login-storm.ts";
 import { measureMemory, memorySection, seedMemoryDatabases } from "./scenarios/memory-footprint.ts";
 import { measurePostgres, postgresSection } from "./scenarios/postgres-backend.ts";
 import { measureRefreshBounds } from "./scenarios/refresh-bounds.ts";
-import { measureRefresh, refreshSection } from "./scenarios/refresh-rotations.ts";
+import {
+  measureRefresh,
+  refreshProfileSection,
+  refreshSection,
+} from "./scenarios/refresh-rotations.ts";
 import { measureRequestPaths } from "./scenarios/request-paths.ts";
 import { authCostSection, hostSection, peerSection } from "./scenarios/request-sections.ts";
 import { measureSessionLookup, sessionLookupSection } from "./scenarios/session-lookup.ts";
@@ -78,7 +82,10 @@ try {
   }
   if (runs("refresh")) {
     const rotations = await measureRefresh(ctx);
-    report(refreshSection(rotations, await measureRefreshBounds(ctx)));
+    report(
+      refreshSection(rotations, await measureRefreshBounds(ctx)),
+      refreshProfileSection(rotations),
+    );
   }
   if (runs("login")) report(loginSection(await measureLoginStorm(ctx)));
   if (runs("storage") && verify) {

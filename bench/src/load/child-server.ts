@@ -9,6 +9,8 @@ export interface ChildServer {
   pid: number;
   /** CPU time so far, and memory (after a full GC when `gc`). */
   stats(gc?: boolean): Promise<ProcessStats>;
+  /** Runs `during` with V8's sampling profiler on the server's event loop; the profile goes to `file`. */
+  profile(file: string, during: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startChildServer(
     info: ready.info,
     pid: child.pid ?? 0,
     stats: (gc = false) => askStats(child, gc),
+    profile: (file, during) => profile(child, file, during),
     stop: () => stop(child),
   };
 }
@@ -71,6 +74,23 @@ function askStats(child: ChildProcess, gc: boolean): Promise<ProcessStats> {
     child.on("message", onMessage);
     child.send({ type: "stats", gc } satisfies ParentMessage);
   });
+}
+
+async function profile(child: ChildProcess, file: string, during: () => Promise<void>) {
+  child.send({ type: "profile-start" } satisfies ParentMessage);
+  try {
+    await during();
+  } finally {
+    await new Promise<void>((resolve) => {
+      const onMessage = (message: ChildMessage) => {
+        if (message.type !== "profiled") return;
+        child.off("message", onMessage);
+        resolve();
+      };
+      child.on("message", onMessage);
+      child.send({ type: "profile-stop", file } satisfies ParentMessage);
+    });
+  }
 }
 
 function stop(child: ChildProcess): Promise<void> {

@@ -11,7 +11,7 @@ export interface RefreshBounds {
   commitMs: number;
   /** Signing through jose (WebCrypto on libuv's pool), 50 at a time. */
   joseSign: SignCost;
-  /** Sesame's `signToken` on the same claims, 50 at a time (node:crypto's one-shot `sign` for EdDSA). */
+  /** Sesame's `signToken` on the same claims, 50 at a time (node:crypto's `sign` on libuv's pool for EdDSA). */
   sesameSign: SignCost;
   /** Whether both produce the same token byte for byte (Ed25519 signatures are deterministic). */
   sameToken: boolean;
@@ -29,7 +29,7 @@ const IN_FLIGHT = 50;
  * What bounds a rotation besides the HTTP host: the durable commit every
  * group-committed batch waits for on the event loop, and the cost of signing
  * the two new tokens, through jose's WebCrypto path and through Sesame's
- * `signToken` (node:crypto's one-shot sign for EdDSA).
+ * `signToken` (node:crypto's `sign`, given a callback, for EdDSA).
  */
 export async function measureRefreshBounds(ctx: BenchContext): Promise<RefreshBounds> {
   ctx.log("timing a durable commit and token signing");

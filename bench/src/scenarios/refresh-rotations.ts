@@ -4,6 +4,11 @@ import { signInMany } from "../fixtures/trpc-call.ts";
 import { type ChildServer, startChildServer } from "../load/child-server.ts";
 import { combineLoads, type LoadResult, loadTest } from "../load/load-test.ts";
 import { CpuMeter } from "../report/cpu-meter.ts";
+import {
+  type ProfileSummary,
+  readCpuProfile,
+  summarizeCpuProfile,
+} from "../report/cpu-profile-summary.ts";
 import { formatCount, formatMicros, formatMs, formatRatio } from "../report/format.ts";
 import { loadColumns, loadRow } from "../report/load-row.ts";
 import type { Section } from "../report/section.ts";
@@ -15,6 +20,8 @@ export interface RefreshResult {
   /** Chains that ended refused (a lost answer or reuse detection would show here). */
   brokenChains: number;
   othersCores: number | undefined;
+  /** Where the server's event loop spent a separate, profiled run of the same load. */
+  profile: ProfileSummary;
 }
 
 const TARGET = 2000;
@@ -35,10 +42,26 @@ export async function measureRefresh(ctx: BenchContext): Promise<RefreshResult> 
   try {
     const meter = new CpuMeter();
     const rotated = await rotateRefreshTokens(ctx, [server], email);
-    return { ...rotated, othersCores: meter.othersCores() };
+    const othersCores = meter.othersCores();
+    return { ...rotated, othersCores, profile: await profileRefresh(ctx, server, email) };
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * The same load once more under V8's sampling profiler on the server's event
+ * loop (apart from the measured run, since sampling costs CPU; started after
+ * the sign-ins, so start-up and logins stay out of it), summarized as a flame
+ * graph is read: the functions with the most self time.
+ */
+async function profileRefresh(ctx: BenchContext, server: ChildServer, email: string) {
+  ctx.log("profiling the refresh path");
+  const file = join(ctx.workDir, "refresh.cpuprofile");
+  await server.profile(file, async () => {
+    await rotateRefreshTokens(ctx, [server], email, 0);
+  });
+  return summarizeCpuProfile(readCpuProfile(file));
 }
 
 /**
@@ -52,7 +75,9 @@ export async function rotateRefreshTokens(
   ctx: BenchContext,
   servers: ChildServer[],
   email: string,
-): Promise<Omit<RefreshResult, "othersCores">> {
+  /** Seconds of discarded load first (a server already warm needs none). */
+  warmup = ctx.settings.warmup,
+): Promise<Omit<RefreshResult, "othersCores" | "profile">> {
   const { settings } = ctx;
   const clients = settings.connections;
   const nodes = servers.length;
@@ -79,7 +104,7 @@ export async function rotateRefreshTokens(
         method: "POST",
         connections: perNode[node] ?? 0,
         duration: settings.duration,
-        warmup: settings.warmup,
+        warmup,
         server,
         // Each connection is one client: it sends its current token and keeps the successor.
         setupClient: (client, local) => {
@@ -110,6 +135,19 @@ export async function rotateRefreshTokens(
   return { load: combineLoads(loads), clients, brokenChains: refused.size };
 }
 
+/** What the server's write batcher and event loop counted during the measured run. */
+function batchNote(load: RefreshResult["load"]): string {
+  const counters = load.serverCounters ?? {};
+  const { batches = 0, jobs = 0, commitMs = 0, mainThreadCpuUs } = counters;
+  if (batches === 0) return "";
+  const perRotation = (value: number) => value / Math.max(1, load.total);
+  const loop =
+    mainThreadCpuUs === undefined
+      ? ""
+      : ` The event loop's own thread spent ${formatMicros(perRotation(mainThreadCpuUs))} µs of CPU per rotation.`;
+  return `In the measured run ${formatCount(jobs)} writes shared ${formatCount(batches)} commits (${(jobs / batches).toFixed(1)} a commit), and the event loop waited ${formatMicros(perRotation(commitMs * 1000))} µs per rotation in COMMIT.${loop}`;
+}
+
 function signCost(cost: SignCost): string {
   const main =
     cost.mainThreadUs === undefined
@@ -122,8 +160,8 @@ export function refreshSection(result: RefreshResult, bounds: RefreshBounds): Se
   const { load } = result;
   const notes = [
     `${result.clients} clients, ${result.brokenChains === 0 ? "every chain intact to the end" : `${result.brokenChains} chains refused at some point`}.`,
-    `One durable commit (WAL, synchronous=FULL) takes ${formatMs(bounds.commitMs)} ms on this disk, and better-sqlite3 waits for it on the event loop; group commit shares it among every write of one event-loop turn, and a rotation makes two writes (the rotation, then its audit event).`,
-    `Signing one token with jose's SignJWT (WebCrypto, a job on libuv's pool) costs ${signCost(bounds.joseSign)} with 50 in flight; Sesame's \`signToken\` (node:crypto's one-shot \`sign\`) costs ${signCost(bounds.sesameSign)}${bounds.sameToken ? ", and yields the identical token" : " (the tokens differ: check the encoding)"}. A rotation signs two tokens and verifies one (through jose).`,
+    `One durable commit (WAL, synchronous=FULL) takes ${formatMs(bounds.commitMs)} ms on this disk, and better-sqlite3 waits for it on the event loop; group commit shares it among every write of one event-loop turn. ${batchNote(load)}`,
+    `Signing one token with jose's SignJWT (WebCrypto, a job on libuv's pool) costs ${signCost(bounds.joseSign)} with 50 in flight; Sesame's \`signToken\` (node:crypto's \`sign\` with a callback, also on the pool) costs ${signCost(bounds.sesameSign)}${bounds.sameToken ? ", and yields the identical token" : " (the tokens differ: check the encoding)"}. A rotation signs two tokens; the presented token is not verified again when its hash is the session's current one (the hash proves the server signed it).`,
   ];
   if (result.othersCores !== undefined) {
     notes.push(
@@ -157,3 +195,25 @@ export function refreshSection(result: RefreshResult, bounds: RefreshBounds): Se
     },
   };
 }
+
+/** The flame-graph summary of the refresh path: which functions the event loop spent its time in. */
+export function refreshProfileSection(result: RefreshResult): Section {
+  const { profile } = result;
+  return {
+    number: "6",
+    title: "Where a rotation's time goes: the refresh path's profile",
+    method: `The refresh load of item 6 run once more against a fresh server under V8's sampling profiler (\`node --cpu-prof\`, the event loop's thread only), summarized as a flame graph is read: the functions with the widest plateaus (self time), and how much of the time each has anywhere on its stack (total). Shares are of ${formatCount(profile.busyUs / 1000)} ms of sampled non-idle time.`,
+    table: {
+      columns: ["function (where)", "self %", "total %"],
+      rows: profile.top.map((frame) => [
+        frame.frame,
+        percent(frame.selfShare),
+        percent(frame.totalShare),
+      ]),
+    },
+    targets: [],
+    notes: [],
+  };
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;

@@ -1,9 +1,12 @@
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 /**
  * The few messages between the bench and a server it started in a child
  * process (over Node's IPC channel): the child says where it listens, and
- * reports its memory and CPU time when asked.
+ * reports its memory and CPU time when asked, and profiles its event loop
+ * between a start and a stop (so start-up does not crowd the profile).
  */
 export interface ProcessStats {
   /** CPU time of the whole process (event loop, thread pool, GC), user + system, in microseconds. */
@@ -27,10 +30,15 @@ export interface MemoryReport {
 export type ChildMessage =
   | { type: "ready"; url: string; info: Record<string, string> }
   | { type: "stats"; stats: ProcessStats }
+  | { type: "profiled" }
   | { type: "failed"; message: string };
 
 /** `gc`: collect garbage before measuring memory (not while timing CPU: the collection would be counted). */
-export type ParentMessage = { type: "stats"; gc: boolean };
+export type ParentMessage =
+  | { type: "stats"; gc: boolean }
+  | { type: "profile-start" }
+  /** Stop profiling and write the `.cpuprofile` JSON to `file`; answered by "profiled". */
+  | { type: "profile-stop"; file: string };
 
 export interface StartedServer {
   url: string;
@@ -52,8 +60,21 @@ export async function runChild<Config>(start: (config: Config) => Promise<Starte
     const server = await start(config);
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
-    process.on("message", (message: ParentMessage) => {
-      if (message.type !== "stats") return;
+    const profiler = new Session();
+    process.on("message", async (message: ParentMessage) => {
+      if (message.type === "profile-start") {
+        profiler.connect();
+        await profiler.post("Profiler.enable");
+        await profiler.post("Profiler.start");
+        return;
+      }
+      if (message.type === "profile-stop") {
+        const { profile } = await profiler.post("Profiler.stop");
+        profiler.disconnect();
+        writeFileSync(message.file, JSON.stringify(profile));
+        send({ type: "profiled" });
+        return;
+      }
       const { user, system } = process.cpuUsage();
       // Measure what stays alive, not garbage that happens to be uncollected.
       if (message.gc) (globalThis as { gc?: () => void }).gc?.();
