@@ -12,6 +12,8 @@
  * ```
  */
 
+export type { SesameRequest } from "./http/sesame-request.ts";
+export type { NodeListenerContextOptions } from "./http/trpc-fast-path.ts";
 export { sesameRouter, sesameRouters } from "./routers/sesame-router.ts";
 export { type AppRouter, appRouter } from "./routers/standalone-router.ts";
 export {
@@ -19,6 +21,7 @@ export {
   type Sesame,
   type SesameConfig,
   type SesameHttpRouterOptions,
+  type SesameNodeListenerRouterOptions,
   type SesameOptions,
 } from "./sesame.ts";
 export type { RequestContext, ResponseHeaders, SesameContext } from "./trpc/context.ts";

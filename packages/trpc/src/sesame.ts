@@ -1,3 +1,4 @@
+import type { RequestListener } from "node:http";
 import {
   AUTH_DEFAULTS,
   type AuthConfig,
@@ -25,6 +26,7 @@ import { OAuthCookie } from "./http/oauth-cookie.ts";
 import { OriginPolicy } from "./http/origin-policy.ts";
 import { RefreshCookie } from "./http/refresh-cookie.ts";
 import { type SesameHttpOptions, sesameHttp } from "./http/sesame-http.ts";
+import { type SesameNodeListenerOptions, sesameNodeListener } from "./http/sesame-node-listener.ts";
 import { generatedFiles } from "./keys/generated-files.ts";
 import { keySetSourceFor } from "./keys/key-set-source-for.ts";
 import {
@@ -128,6 +130,17 @@ export interface Sesame {
    * sign-in routes under `/auth/oauth`.
    */
   http<TRouter extends AnyTRPCRouter>(options: SesameHttpRouterOptions<TRouter>): Hono;
+  /**
+   * The same HTTP side for a node:http server (`http.createServer(listener)`),
+   * faster: a single query or mutation is answered straight from node's
+   * request, with the very bytes `http()`'s app would send, and everything
+   * else (batches, streaming, CORS, refusals, the other routes) goes to that
+   * app — `app` if given (built by `http()` with the same router and context,
+   * plus routes of your own), else `http({ router, createContext })`.
+   */
+  nodeListener<TRouter extends AnyTRPCRouter>(
+    options: SesameNodeListenerRouterOptions<TRouter>,
+  ): RequestListener;
   /** Stops the timers, lets mail in flight finish, and closes the database if Sesame opened it. */
   close(): Promise<void>;
 }
@@ -136,6 +149,12 @@ export type SesameHttpRouterOptions<TRouter extends AnyTRPCRouter> = Pick<
   SesameHttpOptions<TRouter>,
   "router" | "createContext"
 >;
+
+export type SesameNodeListenerRouterOptions<TRouter extends AnyTRPCRouter> = Pick<
+  SesameNodeListenerOptions<TRouter>,
+  "router" | "app"
+> &
+  Partial<Pick<SesameNodeListenerOptions<TRouter>, "createContext">>;
 
 const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 const SWEEP_INTERVAL_MS = 5_000;
@@ -280,6 +299,14 @@ async function assemble(options: SesameOptions, parts: Parts): Promise<Sesame> {
   const sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
   sweepTimer.unref();
 
+  // What both ways of serving HTTP share, so the node listener's fast path and its fallback agree.
+  const httpSettings = {
+    trustProxy,
+    bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    jwks: () => keys.current().jwks(),
+    onInternalError,
+  };
+
   return {
     issuer,
     auth,
@@ -290,10 +317,17 @@ async function assemble(options: SesameOptions, parts: Parts): Promise<Sesame> {
       sesameHttp(deps, {
         ...httpOptions,
         createContext: httpOptions.createContext ?? createContext,
-        trustProxy,
-        bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-        jwks: () => keys.current().jwks(),
-        onInternalError,
+        ...httpSettings,
+      }),
+    nodeListener: <TRouter extends AnyTRPCRouter>(
+      listenerOptions: SesameNodeListenerRouterOptions<TRouter>,
+    ) =>
+      sesameNodeListener(deps, {
+        ...listenerOptions,
+        createContext:
+          listenerOptions.createContext ??
+          (createContext as SesameNodeListenerOptions<TRouter>["createContext"]),
+        ...httpSettings,
       }),
     close: async () => {
       clearInterval(purgeTimer);

@@ -69,7 +69,7 @@ async function failureOf(call: Promise<unknown>) {
   throw new Error("Expected the call to fail, but it succeeded.");
 }
 
-describe.each<HostKind>(["fetch", "node"])(
+describe.each<HostKind>(["fetch", "node-listener", "node"])(
   "Sesame inside a team's own tRPC app (%s host)",
   (kind) => {
     it("signs up through the mounted router, sets the refresh cookie, and protects the team's own procedures", async () => {

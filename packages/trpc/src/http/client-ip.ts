@@ -1,18 +1,20 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
-import { forwardedFor } from "../trpc/create-context.ts";
+import { clientAddress } from "../trpc/create-context.ts";
 
 /**
- * The client's address: behind a proxy you run (trustProxy), from
- * `X-Forwarded-For`; else the socket's, where the host is node (others
- * have no socket to ask, and say so with null).
+ * The client's address (clientAddress's rule) for a Hono request: the
+ * socket is the one @hono/node-server hands over; other hosts have no
+ * socket to ask, and say so with null.
  */
 export function clientIp(c: Context, trustProxy: boolean): string | null {
-  const forwarded = forwardedFor(c.req.header("x-forwarded-for") ?? null, trustProxy);
-  if (forwarded) return forwarded;
+  return clientAddress(c.req.header("x-forwarded-for") ?? null, socketAddress(c), trustProxy);
+}
+
+function socketAddress(c: Context): string | undefined {
   try {
-    return getConnInfo(c).remote.address ?? null;
+    return getConnInfo(c).remote.address;
   } catch {
-    return null;
+    return undefined;
   }
 }

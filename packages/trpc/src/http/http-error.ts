@@ -2,16 +2,22 @@ import type { AuthCode } from "@sesame/auth";
 import { AUTH_CODE_MESSAGE } from "@sesame/auth";
 import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { genericMessage } from "../trpc/error-data.ts";
+import { apiResponseHeaders } from "./api-response-headers.ts";
+
+/** The Hono app's answer to an error nothing else caught: never a stack or an internal message. */
+export const INTERNAL_ERROR_BODY = { error: "Internal server error" } as const;
 
 /**
  * An error answered by the HTTP layer before tRPC runs (oversized or non-JSON
  * bodies), in exactly the body tRPC would give for the same failure: its
  * JSON-RPC code, the procedure's `path`, and for a batch one error per call.
- * The same failure always gives the same body, whichever layer refuses it.
+ * The same failure always gives the same body, and the same headers as
+ * every API answer (apiResponseHeaders), whichever layer refuses it.
  */
 export function httpErrorResponse(
   url: string,
   endpoint: string,
+  nowMs: number,
   status: number,
   code: TRPC_ERROR_CODE_KEY,
   authCode: AuthCode,
@@ -28,7 +34,7 @@ export function httpErrorResponse(
   const { paths, batch } = calledProcedures(url, endpoint);
   return Response.json(batch ? paths.map(errorFor) : errorFor(paths[0]), {
     status,
-    headers: { "cache-control": "no-store" },
+    headers: apiResponseHeaders([], nowMs),
   });
 }
 

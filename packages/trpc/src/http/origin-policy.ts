@@ -1,3 +1,5 @@
+import type { SesameRequest } from "./sesame-request.ts";
+
 /**
  * Which browser origins may call the API with credentials: the server's own
  * origin (always) and ALLOWED_ORIGINS. "Own" is both the origin a request was
@@ -27,7 +29,7 @@ export class OriginPolicy {
    * a request with neither is not from a browser page, and a non-browser
    * client holds its cookie jar itself, so there is no CSRF to stop.
    */
-  allowsCookieRequest(request: Request): boolean {
+  allowsCookieRequest(request: SesameRequest): boolean {
     const origin = request.headers.get("origin");
     if (origin !== null) {
       return (
@@ -39,6 +41,6 @@ export class OriginPolicy {
   }
 }
 
-function ownOrigin(request: Request): string {
+function ownOrigin(request: SesameRequest): string {
   return new URL(request.url).origin;
 }

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { SesameDeps } from "../trpc/context.ts";
 import { bodySizeLimit } from "./body-size-limit.ts";
+import { INTERNAL_ERROR_BODY } from "./http-error.ts";
 import { jsonOnly } from "./json-only.ts";
 import { oauthRoutes } from "./oauth-routes.ts";
 import { SECURITY_EVENTS_PATH, securityEventRoutes } from "./security-event-routes.ts";
@@ -35,6 +36,7 @@ export function sesameHttp<TRouter extends AnyTRPCRouter>(
   app.route("/.well-known", wellKnownRoutes(deps.issuer, options.jwks));
   app.route(SECURITY_EVENTS_PATH, securityEventRoutes(deps.auth.securityEvents));
 
+  const nowMs = () => deps.auth.now();
   const corsHeaders = cors({
     origin: (origin) => (deps.originPolicy.isAllowedCrossOrigin(origin) ? origin : null),
     credentials: true,
@@ -46,8 +48,8 @@ export function sesameHttp<TRouter extends AnyTRPCRouter>(
     `${deps.endpoint}/*`,
     // CORS only concerns requests that name an origin; the others skip its header work.
     (c, next) => (c.req.header("origin") === undefined ? next() : corsHeaders(c, next)),
-    bodySizeLimit(options.bodyLimitBytes, deps.endpoint),
-    jsonOnly(deps.refreshCookie, deps.endpoint),
+    bodySizeLimit(options.bodyLimitBytes, deps.endpoint, nowMs),
+    jsonOnly(deps.refreshCookie, deps.endpoint, nowMs),
   );
   app.all(
     `${deps.endpoint}/*`,
@@ -56,7 +58,7 @@ export function sesameHttp<TRouter extends AnyTRPCRouter>(
       endpoint: deps.endpoint,
       createContext: options.createContext as TrpcEndpointOptions<TRouter>["createContext"],
       trustProxy: options.trustProxy,
-      nowMs: () => deps.auth.now(),
+      nowMs,
       onInternalError: options.onInternalError,
     }),
   );
@@ -72,7 +74,7 @@ export function sesameHttp<TRouter extends AnyTRPCRouter>(
   app.notFound((c) => c.json({ error: "Not found" }, 404));
   app.onError((error, c) => {
     options.onInternalError(error, c.req.path);
-    return c.json({ error: "Internal server error" }, 500);
+    return c.json(INTERNAL_ERROR_BODY, 500);
   });
   return app;
 }

@@ -3,6 +3,7 @@ import type { DeviceCookie } from "../http/device-cookie.ts";
 import type { OAuthCookie } from "../http/oauth-cookie.ts";
 import type { OriginPolicy } from "../http/origin-policy.ts";
 import type { RefreshCookie } from "../http/refresh-cookie.ts";
+import type { SesameRequest } from "../http/sesame-request.ts";
 
 /** Where procedures put response headers (Set-Cookie): a fetch `Headers`, or node's response. */
 export interface ResponseHeaders {
@@ -11,7 +12,7 @@ export interface ResponseHeaders {
 
 /** What Sesame's procedures read about one request, built once per request. */
 export interface RequestContext extends SesameDeps {
-  req: Request;
+  req: SesameRequest;
   resHeaders: ResponseHeaders;
   meta: RequestMeta;
 }
@@ -39,6 +40,6 @@ export interface SesameContext {
 }
 
 /** Who is asking, as stored with sessions and audit events: the IP, and the user agent cut to 512 characters. */
-export function requestMeta(req: Request, ip: string | null): RequestMeta {
+export function requestMeta(req: SesameRequest, ip: string | null): RequestMeta {
   return { ip, userAgent: req.headers.get("user-agent")?.slice(0, 512) ?? null };
 }

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,8 +56,12 @@ export function hostRouter() {
 
 export type HostRouter = ReturnType<typeof hostRouter>;
 
-/** How the host serves its router: any fetch-style host, or tRPC's own node:http adapter. */
-export type HostKind = "fetch" | "node";
+/**
+ * How the host serves its router: any fetch-style host, Sesame's node
+ * listener (`sesame.nodeListener`, with its fast path), or tRPC's own
+ * node:http adapter.
+ */
+export type HostKind = "fetch" | "node-listener" | "node";
 
 export interface RunningHost {
   url: string;
@@ -98,6 +102,18 @@ export async function startHost(
       createContext: (opts) => createContext(sesame as Sesame, opts),
     });
     fetchHandler = (request, bindings) => app.fetch(request, bindings);
+  } else if (kind === "node-listener") {
+    let listener: RequestListener | undefined;
+    server = createServer((request, response) => {
+      if (listener) listener(request, response);
+      else response.writeHead(503).end("Starting");
+    });
+    await listen(server);
+    sesame = await createSesameFor(server, dir);
+    listener = sesame.nodeListener({
+      router,
+      createContext: (opts) => createContext(sesame as Sesame, opts),
+    });
   } else {
     server = createHTTPServer({
       router,
