@@ -1,7 +1,7 @@
-import type { Server as HttpServer } from "node:http";
+import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createAdaptorServer } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type {
   AuthService,
   AuthStorage,
@@ -65,14 +65,13 @@ export async function startServer(
 ): Promise<RunningServer> {
   const log =
     overrides.log ?? (env.LOG_LEVEL === "silent" ? () => {} : (m: string) => console.log(m));
-  let handler: ((request: Request, bindings: unknown) => Response | Promise<Response>) | undefined;
-  const server = createAdaptorServer({
-    // The node bindings (the socket) travel with the request: the client IP comes from them.
-    fetch: (request, bindings) =>
-      handler?.(request, bindings) ?? new Response("Starting", { status: 503 }),
-    serverOptions: { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 },
-  });
-  const drain = connectionDrain(server as HttpServer);
+  let listener: RequestListener | undefined;
+  const starting = getRequestListener(() => new Response("Starting", { status: 503 }));
+  const server = createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 },
+    (request, response) => (listener ?? starting)(request, response),
+  );
+  const drain = connectionDrain(server);
   const listen = () =>
     new Promise<number>((resolve, reject) => {
       server.once("error", reject);
@@ -100,13 +99,15 @@ export async function startServer(
     });
   }
   const issuer = sesame.issuer;
+  const router = overrides.router ?? appRouter;
   const app = createStandaloneApp({
     sesame,
-    router: overrides.router ?? appRouter,
+    router,
     webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,
     log,
   });
-  handler = (request, bindings) => app.fetch(request, bindings);
+  // Single API calls straight from node's request; the app (through @hono/node-server) for the rest.
+  listener = sesame.nodeListener({ router, app });
 
   const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   return {
