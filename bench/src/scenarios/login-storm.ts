@@ -28,10 +28,17 @@ export interface LoginStorm {
   hashMs: number;
   /** cores ÷ hash time: logins/s if every core did nothing but argon2. */
   bound: number;
-  /** argon2id verifications per second with two running at once and nothing else: what the hardware gives. */
+  /**
+   * argon2id verifications per second with one per core running at once and
+   * nothing else (the median of timings before each storm and after the
+   * last): what the hardware gives, and the target's bound.
+   */
   parallelHashesPerSecond: number;
   runs: LoginRun[];
 }
+
+/** The target: logins reach this share of what argon2 alone does on every core at once. */
+const TARGET_SHARE = 0.95;
 
 /** The probe: one /healthz every 10 ms, a light load beside the storm. */
 const PROBE_INTERVAL_MS = 10;
@@ -59,9 +66,23 @@ export async function measureLoginStorm(ctx: BenchContext): Promise<LoginStorm> 
     }
   };
   const samples = settings.quick ? 3 : 8;
+  // Verifications per second with one per core running at once and nothing else, timed beside the single ones.
+  const pairRates: number[] = [];
+  const timeParallelHashes = async () => {
+    const started = performance.now();
+    let verified = 0;
+    while (performance.now() - started < (settings.quick ? 500 : 2000)) {
+      await Promise.all(
+        Array.from({ length: cores }, () => hasher.verify(passwordHash, BENCH_PASSWORD)),
+      );
+      verified += cores;
+    }
+    pairRates.push((verified * 1000) / (performance.now() - started));
+  };
   const runs: LoginRun[] = [];
   for (const threadPool of [4, cores]) {
     await timeHashes(samples);
+    await timeParallelHashes();
     const databasePath = join(ctx.workDir, `login-${threadPool}.db`);
     seedDatabase(databasePath, { users: settings.loginConnections, sessions: 0, passwordHash });
     const server = await startChildServer(
@@ -112,22 +133,13 @@ export async function measureLoginStorm(ctx: BenchContext): Promise<LoginStorm> 
     }
   }
   await timeHashes(samples);
+  await timeParallelHashes();
   const hashMs = median(times);
-  ctx.log("argon2id, two at a time");
-  const pairsStarted = performance.now();
-  let pairs = 0;
-  while (performance.now() - pairsStarted < (settings.quick ? 500 : 2000)) {
-    await Promise.all([
-      hasher.verify(passwordHash, BENCH_PASSWORD),
-      hasher.verify(passwordHash, BENCH_PASSWORD),
-    ]);
-    pairs++;
-  }
   return {
     cores,
     connections: settings.loginConnections,
     hashMs,
-    parallelHashesPerSecond: (2 * pairs * 1000) / (performance.now() - pairsStarted),
+    parallelHashesPerSecond: median(pairRates),
     bound: cores / (hashMs / 1000),
     runs,
   };
@@ -143,13 +155,12 @@ function eventLoopMsPerLogin(run: LoginRun): string {
 export function loginSection(storm: LoginStorm): Section {
   const label = (run: LoginRun) =>
     `UV_THREADPOOL_SIZE=${run.threadPool}${run.threadPool === 4 ? " (Node's default)" : ""}${run.threadPool === storm.cores ? " (= cores)" : ""}`;
+  const ofBound = (run: LoginRun) => run.logins.rps / storm.parallelHashesPerSecond;
   const meets = (run: LoginRun) =>
-    run.logins.rps >= 0.8 * storm.bound &&
-    run.healthDuringStorm.p99 < 50 &&
-    run.logins.failures === 0;
+    ofBound(run) >= TARGET_SHARE && run.healthDuringStorm.p99 < 50 && run.logins.failures === 0;
   const best = storm.runs.find(meets) ?? storm.runs.at(-1);
   const notes = [
-    `argon2id (m=19456 KiB, t=2, p=1) takes ${formatMs(storm.hashMs)} ms per verification alone (median of timings before each storm and after the last), so ${storm.cores} cores bound logins at ${storm.cores} ÷ ${formatMs(storm.hashMs)} ms = ${formatCount(storm.bound)}/s. Two verifications at a time with nothing else running reach ${formatCount(storm.parallelHashesPerSecond)}/s here.`,
+    `argon2id (m=19456 KiB, t=2, p=1) takes ${formatMs(storm.hashMs)} ms per verification alone (median of timings before each storm and after the last), so ${storm.cores} cores could at most do ${storm.cores} ÷ ${formatMs(storm.hashMs)} ms = ${formatCount(storm.bound)}/s. ${storm.cores} verifications at a time with nothing else running reach ${formatCount(storm.parallelHashesPerSecond)}/s here (the median of timings before each storm and after the last): the bound the target is stated against.`,
     "The load generator and the probe run in the bench process and take CPU from the same cores as the server.",
   ];
   for (const run of storm.runs) {
@@ -167,7 +178,7 @@ export function loginSection(storm: LoginStorm): Section {
       columns: [
         "thread pool",
         "logins/s",
-        "% of bound",
+        "% of argon2 at once",
         "login p50 ms",
         "login p99 ms",
         "server CPU ms/login",
@@ -181,7 +192,7 @@ export function loginSection(storm: LoginStorm): Section {
       rows: storm.runs.map((run) => [
         label(run) + (run.logins.failures > 0 ? ` (${run.logins.failures} failed)` : ""),
         formatCount(run.logins.rps),
-        formatPercent(run.logins.rps / storm.bound),
+        formatPercent(ofBound(run)),
         formatMs(run.logins.p50),
         formatMs(run.logins.p99),
         run.logins.serverCpuUs === undefined ? "–" : formatMs(run.logins.serverCpuUs / 1000),
@@ -195,9 +206,9 @@ export function loginSection(storm: LoginStorm): Section {
     },
     targets: [
       {
-        target: "logins ≥ 80% of the argon2 bound, with /healthz p99 < 50 ms during the storm",
+        target: `logins ≥ ${formatPercent(TARGET_SHARE)} of ${storm.cores} argon2 verifications at once alone, with /healthz p99 < 50 ms during the storm`,
         measured: best
-          ? `${formatPercent(best.logins.rps / storm.bound)} of ${formatCount(storm.bound)}/s, /healthz p99 ${formatMs(best.healthDuringStorm.p99)} ms (${label(best)})`
+          ? `${formatPercent(ofBound(best))} of ${formatCount(storm.parallelHashesPerSecond)}/s, /healthz p99 ${formatMs(best.healthDuringStorm.p99)} ms (${label(best)})`
           : "not run",
         met: best !== undefined && meets(best),
       },
@@ -207,7 +218,7 @@ export function loginSection(storm: LoginStorm): Section {
       title: "Logins",
       unit: "logins/s",
       bars: [
-        { label: "argon2id bound (cores ÷ hash time)", value: storm.bound },
+        { label: `argon2id, ${storm.cores} at once alone`, value: storm.parallelHashesPerSecond },
         ...storm.runs.map((run) => ({
           label: `Sesame, pool of ${run.threadPool}`,
           value: run.logins.rps,
