@@ -49,6 +49,8 @@ export {
   verifyAccessToken,
 } from "./tokens/verify-access-token.ts";
 export {
+  keyForToken,
+  sesameClaims,
   type VerifiedClaims,
   type VerifyFailure,
   type VerifyResult,

@@ -92,11 +92,12 @@ async function authenticClaims(
   presentedHash: string,
   now: number,
 ): Promise<{ claims: VerifiedClaims; stored: SessionRecord | undefined }> {
-  const sessionId = deps.refreshTokens.sessionIdOf(presented);
+  const peeked = deps.refreshTokens.peek(presented);
+  const sessionId = peeked?.sessionId;
   const stored =
     sessionId === undefined ? undefined : await deps.storage.sessions.findById(sessionId);
-  if (stored?.refreshHash === presentedHash) {
-    const current = deps.refreshTokens.claimsOfStored(presented, now);
+  if (peeked && stored?.refreshHash === presentedHash) {
+    const current = deps.refreshTokens.claimsOfStored(peeked, now);
     if (current.ok) return { claims: current.claims, stored };
   }
   const verified = await deps.refreshTokens.verify(presented, now);

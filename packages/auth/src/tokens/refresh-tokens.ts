@@ -1,6 +1,7 @@
 import {
+  keyForToken,
   REQUIRED_CLAIMS,
-  readTokenHeader,
+  sesameClaims,
   type VerifiedClaims,
   verifyToken,
 } from "@sesame/verify/rules";
@@ -51,46 +52,54 @@ export class RefreshTokens {
   }
 
   /**
+   * The token's payload and the session it names, read without checking
+   * anything: only a key to look the session up by, and what
+   * `claimsOfStored` goes on from. Undefined for what is not a compact JWS
+   * with a JSON object payload.
+   */
+  peek(token: string): PeekedRefreshToken | undefined {
+    const payload = readPayload(token);
+    if (!payload) return undefined;
+    return { token, payload, sessionId: typeof payload.sid === "string" ? payload.sid : undefined };
+  }
+
+  /**
    * Everything `verify` checks except the signature: for a token whose hash
    * the caller has already matched against a stored one, which proves the
    * signature was good when it was issued. The key must still be in the ring
-   * (a key removed takes its tokens with it), and the issuer, audience and
-   * expiry must still hold. Never decide on these claims without that match.
+   * (a key removed takes its tokens with it), and the issuer, audience,
+   * required claims and expiry must still hold, as jose checks them in
+   * `verify`; the rest is verify's own rule (`sesameClaims`). Never decide
+   * on these claims without that match.
    */
-  claimsOfStored(token: string, nowMs: number): RefreshVerifyResult {
-    const header = readTokenHeader(token);
-    if (!header || header.typ !== REFRESH_TOKEN.typ) return INVALID;
-    const key = this.keys.current().verificationKey(header.kid);
-    if (!key || key.alg !== header.alg) return INVALID;
-    const claims = readPayload(token);
+  claimsOfStored(peeked: PeekedRefreshToken, nowMs: number): RefreshVerifyResult {
+    if (!keyForToken(REFRESH_TOKEN, this.keys.current(), peeked.token)) return INVALID;
+    const { payload } = peeked;
     if (
-      !claims ||
-      REQUIRED_CLAIMS.some((name) => claims[name] === undefined) ||
-      claims.iss !== this.config.issuer ||
-      claims.aud !== REFRESH_TOKEN.audience(this.config) ||
-      typeof claims.sub !== "string" ||
-      typeof claims.sid !== "string" ||
-      typeof claims.jti !== "string" ||
-      typeof claims.iat !== "number" ||
-      typeof claims.exp !== "number" ||
-      claims.iat > toEpochSeconds(nowMs)
+      REQUIRED_CLAIMS.some((name) => payload[name] === undefined) ||
+      payload.iss !== this.config.issuer ||
+      payload.aud !== REFRESH_TOKEN.audience(this.config) ||
+      typeof payload.exp !== "number"
     ) {
       return INVALID;
     }
-    if (claims.exp <= toEpochSeconds(nowMs)) return { ok: false, failure: "expired" };
-    return { ok: true, claims: claims as VerifiedClaims };
-  }
-
-  /** The session a token names, read without checking anything: only a key to look the session up by. */
-  sessionIdOf(token: string): string | undefined {
-    const sid = readPayload(token)?.sid;
-    return typeof sid === "string" ? sid : undefined;
+    const claims = sesameClaims(payload, nowMs, 0);
+    if (!claims) return INVALID;
+    if (payload.exp <= toEpochSeconds(nowMs)) return { ok: false, failure: "expired" };
+    return claims;
   }
 
   /** Signature, type, issuer, audience and claims. No tolerance: only this server reads them. */
   verify(token: string, nowMs: number): Promise<RefreshVerifyResult> {
     return verifyToken(REFRESH_TOKEN, this.keys.current(), this.config, token, nowMs, 0);
   }
+}
+
+/** A refresh token as `peek` read it: nothing about it is checked yet. */
+export interface PeekedRefreshToken {
+  token: string;
+  payload: Record<string, unknown>;
+  sessionId: string | undefined;
 }
 
 const INVALID: RefreshVerifyResult = { ok: false, failure: "invalid" };

@@ -1,5 +1,5 @@
 import { errors, type JWTPayload, jwtVerify } from "jose";
-import type { VerificationKeys } from "../keys/verification-keys.ts";
+import type { VerificationKey, VerificationKeys } from "../keys/verification-keys.ts";
 import { readTokenHeader } from "./compact-jws.ts";
 import { REQUIRED_CLAIMS, type TokenAudience, type TokenKind } from "./token-kinds.ts";
 
@@ -37,10 +37,8 @@ export async function verifyToken(
   nowMs: number,
   clockTolerance: number,
 ): Promise<VerifyResult> {
-  const header = readTokenHeader(token);
-  if (!header || header.typ !== kind.typ) return INVALID;
-  const key = ring.verificationKey(header.kid);
-  if (!key || key.alg !== header.alg) return INVALID;
+  const key = keyForToken(kind, ring, token);
+  if (!key) return INVALID;
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, key.key, {
@@ -55,15 +53,44 @@ export async function verifyToken(
   } catch (error) {
     return error instanceof errors.JWTExpired ? { ok: false, failure: "expired" } : INVALID;
   }
-  const now = Math.floor(nowMs / 1000);
+  return sesameClaims(payload, nowMs, clockTolerance) ?? INVALID;
+}
+
+/**
+ * The ring's key for a token of `kind`, chosen before any signature is
+ * checked: a strict header (compact-jws.ts) of the kind's `typ`, the key by
+ * `kid` alone, and the header's `alg` that key's own (never the token's
+ * choice). Undefined refuses the token.
+ */
+export function keyForToken(
+  kind: TokenKind,
+  ring: VerificationKeys,
+  token: string,
+): VerificationKey | undefined {
+  const header = readTokenHeader(token);
+  if (!header || header.typ !== kind.typ) return undefined;
+  const key = ring.verificationKey(header.kid);
+  return key && key.alg === header.alg ? key : undefined;
+}
+
+/**
+ * What Sesame asks of a payload beyond the registered claims jose checks:
+ * `sub`, `sid` and `jti` strings, and an `iat` that is a number not in the
+ * future. The claims typed, or undefined to refuse.
+ */
+export function sesameClaims(
+  payload: JWTPayload,
+  nowMs: number,
+  clockTolerance: number,
+): { ok: true; claims: VerifiedClaims } | undefined {
   if (
     typeof payload.sub !== "string" ||
     typeof payload.sid !== "string" ||
     typeof payload.jti !== "string" ||
     typeof payload.iat !== "number" ||
-    payload.iat > now + clockTolerance
+    payload.iat > Math.floor(nowMs / 1000) + clockTolerance
   ) {
-    return INVALID;
+    return undefined;
   }
   return { ok: true, claims: payload as VerifiedClaims };
 }
