@@ -1,4 +1,5 @@
 import autocannon from "autocannon";
+import { machineBusyMicros } from "../report/cpu-meter.ts";
 
 /** What one load run measured: only 2xx responses count as served requests. */
 export interface LoadResult {
@@ -28,6 +29,23 @@ export interface LoadResult {
   serverCounters?: Record<string, number>;
   /** The server's event-loop delay during the measured run (ms). */
   serverLoopDelay?: { p50: number; p99: number; max: number };
+  /** Where the machine's CPU went during the measured run (cpu-budget.ts). */
+  cpu?: CpuSpent;
+}
+
+/**
+ * CPU time spent during a measured run, in µs: by the whole machine (from
+ * /proc/stat), by the bench process (the load generator, every thread) and
+ * by the server. What is left is everything else, a database server
+ * included.
+ */
+export interface CpuSpent {
+  machineUs: number;
+  generatorUs: number;
+  serverUs: number;
+  /** Requests served while it was spent, and over how many seconds. */
+  served: number;
+  seconds: number;
 }
 
 export interface LoadSpec {
@@ -65,7 +83,11 @@ export interface LoadSpec {
 export async function loadTest(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmup > 0) await runOnce(spec, spec.warmup);
   const cpuBefore = await spec.server?.stats();
+  const machineBefore = machineBusyMicros();
+  const generatorBefore = process.cpuUsage();
   const result = await runOnce(spec, spec.duration);
+  const generator = process.cpuUsage(generatorBefore);
+  const machineAfter = machineBusyMicros();
   const cpuAfter = await spec.server?.stats();
   const served = result["2xx"];
   const failed = failedRequests(result);
@@ -89,6 +111,16 @@ export async function loadTest(spec: LoadSpec): Promise<LoadResult> {
           )
         : undefined,
     serverLoopDelay: cpuAfter?.loopDelay,
+    cpu:
+      cpuBefore && cpuAfter && machineBefore !== undefined && machineAfter !== undefined
+        ? {
+            machineUs: machineAfter - machineBefore,
+            generatorUs: generator.user + generator.system,
+            serverUs: cpuAfter.cpuMicros - cpuBefore.cpuMicros,
+            served,
+            seconds: result.duration,
+          }
+        : undefined,
   };
 }
 
@@ -133,6 +165,26 @@ export function combineLoads(results: LoadResult[]): LoadResult {
     total: sum((r) => r.total),
     serverCpuUs:
       cpuKnown && served > 0 ? sum((r) => (r.serverCpuUs ?? 0) * r.rps) / served : undefined,
+    cpu: combineCpu(results.map((r) => r.cpu)),
+  };
+}
+
+/**
+ * Runs at the same time share one machine and one generator process, so
+ * each saw the same machine-wide and generator time (their mean counts
+ * once), while every server's own time and requests add up.
+ */
+function combineCpu(spent: (CpuSpent | undefined)[]): CpuSpent | undefined {
+  const known = spent.filter((s): s is CpuSpent => s !== undefined);
+  if (known.length === 0 || known.length !== spent.length) return undefined;
+  const mean = (pick: (s: CpuSpent) => number) =>
+    known.reduce((a, s) => a + pick(s), 0) / known.length;
+  return {
+    machineUs: mean((s) => s.machineUs),
+    generatorUs: mean((s) => s.generatorUs),
+    serverUs: known.reduce((a, s) => a + s.serverUs, 0),
+    served: known.reduce((a, s) => a + s.served, 0),
+    seconds: mean((s) => s.seconds),
   };
 }
 

@@ -35,14 +35,27 @@ export class CpuMeter {
   }
 }
 
+/** Busy CPU time of the whole machine since boot, in µs (every core), or undefined without /proc. */
+export function machineBusyMicros(): number | undefined {
+  try {
+    return (machineBusyTicks() / TICKS_PER_SECOND) * 1_000_000;
+  } catch {
+    return undefined;
+  }
+}
+
+function machineBusyTicks(): number {
+  const cpu = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
+  const [, ...fields] = cpu.trim().split(/\s+/).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return user + nice + system + irq + softirq + steal;
+}
+
 function snapshot(): CpuSnapshot | undefined {
   try {
-    const cpu = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
-    const [, ...fields] = cpu.trim().split(/\s+/).map(Number);
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
     return {
       at: performance.now(),
-      machine: user + nice + system + irq + softirq + steal,
+      machine: machineBusyTicks(),
       ours: treeTicks(process.pid),
     };
   } catch {

@@ -10,6 +10,7 @@ import { signInMany, trpcCall } from "../fixtures/trpc-call.ts";
 import { type ChildServer, startChildServer } from "../load/child-server.ts";
 import { allServed, failureNotes } from "../load/failure-report.ts";
 import type { LoadResult, LoadSpec } from "../load/load-test.ts";
+import { cpuBudgetNote } from "../report/cpu-budget.ts";
 import { formatBytes, formatCount, formatRatio } from "../report/format.ts";
 import { loadColumns, loadRow } from "../report/load-row.ts";
 import type { Section } from "../report/section.ts";
@@ -382,6 +383,16 @@ export function postgresSection(result: PostgresResults): Section {
       ...peer.notes,
       `${result.brokenChains === 0 ? "Every refresh chain stayed intact to the end of every run" : `${result.brokenChains} refresh chains were refused at some point`}; ${noFailures ? "no refresh request failed" : "some refresh requests failed (see above)"}.`,
       `Bytes per rotation: one new session, its refresh token rotated ${formatCount(result.sqliteBytes.rotations)} times one after the other over HTTP, the database measured just before and after. SQLite: the database file plus its WAL after \`PRAGMA wal_checkpoint(TRUNCATE)\` (so every page is in the file and the WAL is empty), ${formatBytes(result.sqliteBytes.before)} → ${formatBytes(result.sqliteBytes.after)}. PostgreSQL: the sum of \`pg_total_relation_size\` (heap, indexes, TOAST) of every table outside the system schemas, after \`VACUUM\` and \`CHECKPOINT\` (so the dead row versions an UPDATE leaves behind count only as far as they keep the files larger), ${formatBytes(result.postgresBytes.before)} → ${formatBytes(result.postgresBytes.after)}; right after the rotations, before that VACUUM, the tables held ${formatBytes(result.postgresUnvacuumedAfter)}, and \`pg_database_size\` went ${formatBytes(result.postgresDatabaseBytes.before)} → ${formatBytes(result.postgresDatabaseBytes.after)} (${perRotation(result.postgresDatabaseBytes).toFixed(1)} B per rotation); the tables that changed: ${result.postgresGrowers.map((t) => `${t.name} ${t.bytes > 0 ? "+" : ""}${formatCount(t.bytes)} B`).join(", ") || "none"}. Both grow by whole pages (4 KB on SQLite, 8 KB on PostgreSQL), so a growth of 0 means the rotations fit in pages already there.`,
+      ...[
+        cpuBudgetNote("auth.refresh, SQLite", sqliteRefresh.cpu, "other processes"),
+        ...[one, two, three].map((load, i) =>
+          cpuBudgetNote(
+            `auth.refresh, PostgreSQL, ${i + 1} node${i === 0 ? "" : "s"}`,
+            load.cpu,
+            "PostgreSQL's processes and any other",
+          ),
+        ),
+      ].filter((note) => note !== ""),
       `The SQLite server was stopped before the PostgreSQL nodes started; Sesame's first node and the two better-auth servers ran side by side, one measured at a time; PostgreSQL's own processes share the machine's cores with the server nodes and the load generator, so on a small machine more nodes mostly compete for the same cores.`,
     ],
     chart: {
