@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { AuthStorage } from "@sesame/auth";
+import { startCluster } from "../../../../scripts/postgres-cluster.mjs";
 import {
   openPostgresStorage,
   openSqliteStorage,
@@ -24,6 +25,15 @@ export interface Backend {
   readonly revocationDelayMs: number;
   /** A storage on a fresh database with the real migrations; closed after the test. */
   open(): Promise<AuthStorage>;
+  /**
+   * A storage on a database nothing else in the run shares, for tests that
+   * measure what concurrent work elsewhere legitimately changes. On
+   * PostgreSQL that is a cluster of its own: pruning a page's dead row
+   * versions waits for every older transaction still running in any of the
+   * cluster's databases (the snapshot horizon is the cluster's), so the run's
+   * shared cluster, busy with other test files, defers it.
+   */
+  openAlone(): Promise<AuthStorage>;
   /** Another storage on `storage`'s database: a second server process. */
   openSecond(storage: AuthStorage): Promise<AuthStorage>;
   /** Everything the database holds, as text to search: what a stolen copy of it would show. */
@@ -63,6 +73,7 @@ export const sqlite: Backend = {
   dialect: "sqlite",
   revocationDelayMs: 0,
   open: async () => openSqliteOn(freshDatabaseFile()),
+  openAlone: async () => openSqliteOn(freshDatabaseFile()),
   openSecond: async (storage) => openSqliteOn(known(sqliteFiles, storage)),
   contents: async (storage) => {
     // Every page into the main file, then the file's bytes: free pages and the WAL included.
@@ -77,6 +88,16 @@ export const postgresql: Backend = {
   dialect: "postgresql",
   revocationDelayMs: 1000,
   open: async () => openPostgresOn(await freshPostgresDatabase()),
+  openAlone: async () => {
+    const cluster = await startCluster();
+    const storage = await openPostgresStorage(cluster.url);
+    postgresUrls.set(storage, cluster.url);
+    afterThisTest(async () => {
+      await storage.close();
+      await cluster.stop();
+    });
+    return storage;
+  },
   openSecond: (storage) => openPostgresOn(known(postgresUrls, storage)),
   contents: async (storage) => {
     const { sql } = storage as PostgresStorage;
