@@ -14,7 +14,7 @@ export {
   verifyToken,
 } from "@sesame/verify/rules";
 export { normalizeEmail } from "./accounts/normalize-email.ts";
-export { foldsIntoSessionRun } from "./audit/fold-rules.ts";
+export { foldInstructionFor, foldsIntoSessionRun } from "./audit/fold-rules.ts";
 export {
   AUTH_DEFAULTS,
   type AuthConfig,

@@ -209,9 +209,11 @@ export interface SessionStore {
    * Compare-and-set: if the presented token is still the current one of a
    * live session, it becomes the parent (with the successor's seal and who
    * rotated it), the successor becomes current and the session is touched,
-   * in one atomic step. `"lost"` means a concurrent request got there first.
+   * and the audit event is appended as `AuditStore.append` would, all in one
+   * atomic step. `"lost"` means a concurrent request got there first (or the
+   * session ended), and nothing, the event included, was written.
    */
-  rotate(write: RotationWrite): Promise<"rotated" | "lost">;
+  rotate(write: RotationWrite, audit: AuditAppend): Promise<"rotated" | "lost">;
   /** Erases the seals of parents spent before `before` (past the grace window); answers how many. */
   eraseSealsBefore(before: number): Promise<number>;
   /** Deletes sessions dead for longer than `retainMs`, with their tokens. */
@@ -678,6 +680,12 @@ export interface FoldInstruction {
    * row (so at most one more per type).
    */
   cap: { types: readonly AuditEventType[]; since: number; rows: number };
+}
+
+/** An event and how it folds (audit/fold-rules.ts), for a write that commits it with its change. */
+export interface AuditAppend {
+  event: AuditRecord;
+  fold?: FoldInstruction;
 }
 
 /** Which of a user's rows `AuditStore.listForUser` answers. */

@@ -1,4 +1,4 @@
-import { hashToken } from "@sesame/auth";
+import { type AuditAppend, foldInstructionFor, hashToken, type RotationWrite } from "@sesame/auth";
 import { describe, expect, it } from "vitest";
 import { type Backend, backends } from "./support/backends.ts";
 import { authOn, codeOf, email, META, PASSWORD } from "./support/fixtures.ts";
@@ -101,5 +101,67 @@ describe.each(backends)("refresh-token rotation on $dialect", (backend: Backend)
     expect(await codeOf(auth.refresh(first.accessToken, META))).toBe("REFRESH_INVALID");
     expect(await codeOf(auth.refresh("not.a.token", META))).toBe("REFRESH_INVALID");
     expect(await codeOf(auth.refresh(first.refreshToken, META))).toBe("ok");
+  });
+
+  it("each rotation's event commits with it: one row per session and hour counts every refresh", async () => {
+    const { auth, clock, first } = await signedUp();
+    let token = first.refreshToken;
+    for (let i = 0; i < 3; i++) token = (await auth.refresh(token, META)).refreshToken;
+    const refreshRows = async () =>
+      (await auth.auditLog(first.user.id))
+        .filter((e) => e.type === "refresh")
+        .map((e) => [e.sessionId, e.count]);
+    // The first rotation started the session's run (under the account's lock), the next two folded into it.
+    expect(await refreshRows()).toEqual([[first.sessionId, 3]]);
+    clock.advance(61 * 60_000);
+    await auth.refresh(token, META);
+    expect(await refreshRows()).toEqual([
+      [first.sessionId, 1],
+      [first.sessionId, 3],
+    ]);
+  });
+
+  it("a lost rotation writes nothing, its event included, whether or not the session has a run", async () => {
+    const { storage, auth, clock, first } = await signedUp();
+    const now = clock.now();
+    const session = await storage.sessions.findById(first.sessionId);
+    const spent: RotationWrite = {
+      sessionId: first.sessionId,
+      presentedHash: hashToken("a token that is not the current one"),
+      successorHash: hashToken("successor"),
+      sealedSuccessor: "sealed",
+      rotatedBy: "binding",
+      now,
+      idleExpiresAt: now + 60_000,
+      ip: null,
+      userAgent: null,
+    };
+    const refresh: AuditAppend = {
+      event: {
+        type: "refresh",
+        at: now,
+        userId: first.user.id,
+        sessionId: first.sessionId,
+        ip: null,
+        userAgent: null,
+      },
+      fold: foldInstructionFor("refresh", now),
+    };
+    // Refresh rows only: the sign-up's mail is audited whenever its queue sends it.
+    const events = async () =>
+      (await auth.auditLog(first.user.id)).filter((e) => e.type === "refresh");
+    const before = await events();
+    // No run yet: the transaction path.
+    expect(await storage.sessions.rotate(spent, refresh)).toBe("lost");
+    expect(await events()).toEqual(before);
+    const current = (await auth.refresh(first.refreshToken, META)).refreshToken;
+    // The run exists now: the one-statement path.
+    const withRun = await events();
+    expect(await storage.sessions.rotate(spent, refresh)).toBe("lost");
+    expect(await events()).toEqual(withRun);
+    expect((await storage.sessions.findById(first.sessionId))?.refreshHash).toBe(
+      hashToken(current),
+    );
+    expect(session?.refreshHash).toBe(hashToken(first.refreshToken));
   });
 });

@@ -512,17 +512,29 @@ describe.each(backends)("second factors on $dialect", (backend: Backend) => {
         ["with-otp", amr],
         ["with-pwd", ["pwd"]],
       ]);
-      const rotated = await storage.sessions.rotate({
-        sessionId: "with-otp",
-        presentedHash: record.refreshHash ?? "",
-        successorHash: "hash of the successor",
-        sealedSuccessor: "sealed successor",
-        rotatedBy: "binding",
-        now: T0 + 1000,
-        idleExpiresAt: T0 + HOUR + 1000,
-        ip: null,
-        userAgent: null,
-      });
+      const rotated = await storage.sessions.rotate(
+        {
+          sessionId: "with-otp",
+          presentedHash: record.refreshHash ?? "",
+          successorHash: "hash of the successor",
+          sealedSuccessor: "sealed successor",
+          rotatedBy: "binding",
+          now: T0 + 1000,
+          idleExpiresAt: T0 + HOUR + 1000,
+          ip: null,
+          userAgent: null,
+        },
+        {
+          event: {
+            type: "refresh",
+            at: T0 + 1000,
+            userId: a,
+            sessionId: "with-otp",
+            ip: null,
+            userAgent: null,
+          },
+        },
+      );
       expect(rotated).toBe("rotated");
       expect(await storage.sessions.findById("with-otp")).toMatchObject({
         refreshHash: "hash of the successor",

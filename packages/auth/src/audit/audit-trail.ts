@@ -1,7 +1,7 @@
 import type { AuditDetail, AuditEvent, AuditEventType, AuditListInput } from "@sesame/contracts";
 import type { Clock } from "../clock.ts";
 import type { RequestMeta } from "../request-meta.ts";
-import type { AuditRecord, AuditStore } from "../storage.ts";
+import type { AuditAppend, AuditRecord, AuditStore } from "../storage.ts";
 import { foldInstructionFor } from "./fold-rules.ts";
 
 /** How many events `list` answers when the caller does not say. */
@@ -25,6 +25,17 @@ export class AuditTrail {
     meta: RequestMeta,
     detail?: AuditDetail,
   ): Promise<void> {
+    const { event, fold } = this.entry(type, subject, meta, detail);
+    return this.store.append(event, fold);
+  }
+
+  /** The event `record` would append, and how it folds: for a store write that commits it with its change. */
+  entry(
+    type: AuditEventType,
+    subject: { userId: string | null; sessionId?: string | null },
+    meta: RequestMeta,
+    detail?: AuditDetail,
+  ): AuditAppend {
     const at = this.clock.now();
     const event: AuditRecord = {
       type,
@@ -38,7 +49,7 @@ export class AuditTrail {
     // Events of no account (an unknown email) are shown to no one and counted
     // against no account's cap: they stay one row each, for operators.
     const fold = subject.userId === null ? undefined : foldInstructionFor(type, at);
-    return this.store.append(event, fold);
+    return fold ? { event, fold } : { event };
   }
 
   /** The user's events, newest first, in the wire shape. */

@@ -4,7 +4,7 @@ import { toUser } from "../accounts/to-wire.ts";
 import type { AuthDeps } from "../auth-deps.ts";
 import { toEpochSeconds } from "../clock.ts";
 import type { RequestMeta } from "../request-meta.ts";
-import type { SessionRecord } from "../storage.ts";
+import type { SessionRecord, UserRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";
 import { clientBinding } from "./client-binding.ts";
 import type { IssuedTokens } from "./issued-tokens.ts";
@@ -14,10 +14,12 @@ import { decideRotation } from "./rotation-decision.ts";
  * Exchanges a refresh token for a new pair (RFC 9700 §4.14.2, rotation with
  * reuse detection). The core reads the session the token was signed for,
  * decides (rotation-decision.ts) and acts through storage primitives:
- * - current → a compare-and-set rotation; losing the race to a parallel
- *   request means the token is now spent, so the decision is taken again;
- * - grace → the same successor, opened from its seal; nothing is written;
+ * - current → a compare-and-set rotation committed with its audit event;
+ *   losing the race to a parallel request means the token is now spent, so
+ *   the decision is taken again;
+ * - grace → the same successor, opened from its seal; only the event is written;
  * - reuse → the session is revoked and audited.
+ * A disabled account refreshes nothing: its user is read before any write.
  * A session bound to a DPoP key refuses any refresh without a fresh proof for
  * that key, grace or not. Idle expiry moves forward with each rotation;
  * absolute expiry never does.
@@ -45,20 +47,28 @@ export async function rotateRefreshToken(
       binding,
     );
     if (decision.kind === "rotate") {
+      const user = await enabledUser(deps, userId);
       const idleExpiresAt = Math.min(now + config.sessionIdleTtl * 1000, session.absoluteExpiresAt);
-      const successor = await deps.refreshTokens.issue({ userId, sessionId }, now, idleExpiresAt);
-      const written = await storage.sessions.rotate({
-        sessionId,
-        presentedHash,
-        successorHash: hashToken(successor),
-        sealedSuccessor: deps.successorSeal.seal(presented, successor),
-        rotatedBy: binding,
-        now,
-        idleExpiresAt,
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-      });
-      if (written === "rotated") return issuePair(deps, session, successor, idleExpiresAt, meta);
+      // Both tokens are signed at once (on libuv's pool) before the write that makes the successor current.
+      const [successor, access] = await Promise.all([
+        deps.refreshTokens.issue({ userId, sessionId }, now, idleExpiresAt),
+        issueAccessToken(deps, session, user),
+      ]);
+      const written = await storage.sessions.rotate(
+        {
+          sessionId,
+          presentedHash,
+          successorHash: hashToken(successor),
+          sealedSuccessor: deps.successorSeal.seal(presented, successor),
+          rotatedBy: binding,
+          now,
+          idleExpiresAt,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+        },
+        deps.audit.entry("refresh", { userId, sessionId }, meta),
+      );
+      if (written === "rotated") return pairOf(sessionId, user, access, successor, idleExpiresAt);
       // A parallel request rotated it first (or the session ended): read again and decide again.
       if (attempt > 0) throw new AuthError("REFRESH_INVALID");
       session = await findLive(deps, sessionId, userId, now);
@@ -68,7 +78,10 @@ export async function rotateRefreshToken(
       const same = deps.successorSeal.open(presented, decision.sealedSuccessor);
       // Sealed under another server secret: not theft, but the same successor cannot be given.
       if (!same) throw new AuthError("REFRESH_INVALID");
-      return issuePair(deps, session, same, decision.successorExpiresAt, meta);
+      const user = await enabledUser(deps, userId);
+      const access = await issueAccessToken(deps, session, user);
+      await deps.audit.record("refresh", { userId, sessionId }, meta);
+      return pairOf(sessionId, user, access, same, decision.successorExpiresAt);
     }
     if (await storage.sessions.revoke(sessionId, userId, "refresh_reused", now)) {
       deps.revoked.add(sessionId, now);
@@ -137,21 +150,27 @@ async function assertDpop(deps: AuthDeps, session: SessionRecord, meta: RequestM
   if (thumbprint !== session.dpopJkt) throw new AuthError("DPOP_INVALID");
 }
 
-async function issuePair(
-  deps: AuthDeps,
-  session: SessionRecord,
-  refreshToken: string,
-  refreshExpiresAt: number,
-  meta: RequestMeta,
-): Promise<IssuedTokens> {
-  const { userId, id: sessionId } = session;
+/** A disabled account's sessions refresh no more, even before their revocation lands. */
+async function enabledUser(deps: AuthDeps, userId: string): Promise<UserRecord> {
   const user = await deps.storage.users.findById(userId);
   if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
-  const access = await deps.accessTokens.issue(
-    { userId, sessionId, role: user.role, amr: session.amr },
+  return user;
+}
+
+function issueAccessToken(deps: AuthDeps, session: SessionRecord, user: UserRecord) {
+  return deps.accessTokens.issue(
+    { userId: user.id, sessionId: session.id, role: user.role, amr: session.amr },
     session.absoluteExpiresAt,
   );
-  await deps.audit.record("refresh", { userId, sessionId }, meta);
+}
+
+function pairOf(
+  sessionId: string,
+  user: UserRecord,
+  access: { token: string; expiresAt: number },
+  refreshToken: string,
+  refreshExpiresAt: number,
+): IssuedTokens {
   return {
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt,

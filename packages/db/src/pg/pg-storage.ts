@@ -46,12 +46,13 @@ export async function openPostgresStorage(
   const db = drizzleOn(sql);
   const revocations = new PgSessionRevocations();
   const feed = new PgRevocationFeed(sql, options.revocationPollMs);
+  const audit = new PgAuditStore(db, sql);
   return {
     sql,
     users: guardedStore(new PgUserStore(db, sql, revocations)),
-    sessions: guardedStore(new PgSessionStore(db, sql, revocations)),
+    sessions: guardedStore(new PgSessionStore(db, sql, revocations, audit)),
     throttle: guardedStore(new PgThrottleStore(sql)),
-    audit: guardedStore(new PgAuditStore(db, sql)),
+    audit: guardedStore(audit),
     dpopProofs: guardedStore(new PgDpopProofStore(sql)),
     emailTokens: guardedStore(new PgEmailTokenStore(sql)),
     secondFactors: guardedStore(new PgSecondFactorStore(sql, revocations)),

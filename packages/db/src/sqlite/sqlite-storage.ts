@@ -28,12 +28,13 @@ export function sqliteStorage(sqlite: SqliteDatabase): SqliteStorage {
   const db = drizzleClient(sqlite);
   const writes = new WriteBatcher(sqlite);
   const revocations = new SessionRevocations(db);
+  const audit = new SqliteAuditStore(db, writes);
   return {
     sqlite,
     users: new SqliteUserStore(db, writes, revocations),
-    sessions: new SqliteSessionStore(db, writes, revocations),
+    sessions: new SqliteSessionStore(db, writes, revocations, audit),
     throttle: new SqliteThrottleStore(db, writes),
-    audit: new SqliteAuditStore(db, writes),
+    audit,
     dpopProofs: new SqliteDpopProofStore(db, writes),
     emailTokens: new SqliteEmailTokenStore(db, writes),
     secondFactors: new SqliteSecondFactorStore(db, writes, revocations),

@@ -13,6 +13,18 @@ import type { PgDb, PgSql, PgTx } from "../pg-client.ts";
 import { auditEvents } from "../schema.ts";
 import { insertAuditRow, lockUserAudit } from "./pg-audit-insert.ts";
 
+/**
+ * The SET list of a fold: count + 1, the earliest first and the latest last
+ * time, the event's IP and user agent. A run of the event's session already
+ * holds its session and detail; a fold past the cap sets them too.
+ */
+export function foldedCounts(sql: PgSql, event: AuditRecord) {
+  return sql`count = count + 1,
+    first_at = least(first_at, ${event.at}::bigint),
+    at = greatest(at, ${event.at}::bigint),
+    ip = ${event.ip}, user_agent = ${event.userAgent}`;
+}
+
 export class PgAuditStore implements AuditStore {
   constructor(
     private readonly db: PgDb,
@@ -31,50 +43,66 @@ export class PgAuditStore implements AuditStore {
       await insertAuditRow(this.sql, event);
       return;
     }
-    if (fold && (await this.foldIntoSessionRun(event, userId, fold))) return;
-    await this.sql.begin(async (tx) => {
-      await lockUserAudit(tx, userId);
-      const into = fold && (await this.foldTarget(tx, userId, event, fold));
-      if (into === undefined) {
-        await insertAuditRow(tx, event);
-        return;
-      }
-      // Every right-hand side reads the row as it was before this update.
-      await tx`
-        UPDATE audit_events SET count = count + 1,
-          first_at = least(first_at, ${event.at}::bigint),
-          at = greatest(at, ${event.at}::bigint),
-          session_id = ${event.sessionId}, ip = ${event.ip}, user_agent = ${event.userAgent},
-          detail = ${encodeAuditDetail(event.detail)}
-        WHERE id = ${into}`;
-    });
+    if (fold && (await this.foldIntoSessionRun(event, fold))) return;
+    await this.sql.begin((tx) => this.appendLocked(tx, userId, event, fold));
+  }
+
+  /**
+   * `append`'s work inside a transaction of the caller's (a rotation whose
+   * event commits with it), under the user's audit lock (pg-audit-insert.ts),
+   * taken before the rows that decide the fold are read: concurrent appends
+   * for the user, from any process, wait their turn, so none loses a count or
+   * decides on rows another is changing.
+   */
+  async appendLocked(
+    tx: PgTx,
+    userId: string,
+    event: AuditRecord,
+    fold: FoldInstruction | undefined,
+  ): Promise<void> {
+    await lockUserAudit(tx, userId);
+    const into = fold && (await this.foldTarget(tx, userId, event, fold));
+    if (into === undefined) {
+      await insertAuditRow(tx, event);
+      return;
+    }
+    // Every right-hand side reads the row as it was before this update.
+    await tx`
+      UPDATE audit_events SET ${foldedCounts(this.sql, event)},
+        session_id = ${event.sessionId}, detail = ${encodeAuditDetail(event.detail)}
+      WHERE id = ${into}`;
   }
 
   /**
    * A session's own run (foldsIntoSessionRun): one statement, without the
    * account's lock, since it adds no row and only this session's row decides.
    * Concurrent folds into the row queue on its row lock, and each adds to the
-   * count as the one before left it. The session and the detail are the
-   * row's already, so they are not written.
+   * count as the one before left it.
    */
-  private async foldIntoSessionRun(
-    event: AuditRecord,
-    userId: string,
-    fold: FoldInstruction,
-  ): Promise<boolean> {
-    if (!foldsIntoSessionRun(fold) || event.sessionId === null) return false;
+  private async foldIntoSessionRun(event: AuditRecord, fold: FoldInstruction): Promise<boolean> {
+    const run = this.sessionRunOf(event, fold);
+    if (!run) return false;
     const folded = await this.sql`
-      UPDATE audit_events SET count = count + 1,
-        first_at = least(first_at, ${event.at}::bigint),
-        at = greatest(at, ${event.at}::bigint),
-        ip = ${event.ip}, user_agent = ${event.userAgent}
-      WHERE id = (
-        SELECT id FROM audit_events
-        WHERE session_id = ${event.sessionId} AND user_id = ${userId} AND type = ${event.type}
-          AND detail IS NOT DISTINCT FROM ${encodeAuditDetail(event.detail)}::text
-          AND first_at >= ${fold.since}
-        ORDER BY id DESC LIMIT 1)`;
+      UPDATE audit_events SET ${foldedCounts(this.sql, event)} WHERE id = (${run})`;
     return folded.count === 1;
+  }
+
+  /**
+   * The query for the id of the session's run the event folds into, when the
+   * rule folds it by its session alone (foldsIntoSessionRun); undefined when
+   * it does not. For a statement that folds the event as part of another
+   * write (a rotation) with `foldedCounts`.
+   */
+  sessionRunOf(event: AuditRecord, fold: FoldInstruction | undefined) {
+    if (!fold || !foldsIntoSessionRun(fold) || event.userId === null || event.sessionId === null) {
+      return undefined;
+    }
+    return this.sql`
+      SELECT id FROM audit_events
+      WHERE session_id = ${event.sessionId} AND user_id = ${event.userId} AND type = ${event.type}
+        AND detail IS NOT DISTINCT FROM ${encodeAuditDetail(event.detail)}::text
+        AND first_at >= ${fold.since}
+      ORDER BY id DESC LIMIT 1`;
   }
 
   /**

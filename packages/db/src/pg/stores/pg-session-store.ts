@@ -1,4 +1,5 @@
 import type {
+  AuditAppend,
   AuditRecord,
   RevokeReason,
   RotationWrite,
@@ -9,6 +10,7 @@ import { and, desc, sql as drizzleSql, eq, gt, isNull } from "drizzle-orm";
 import type { PgDb, PgSql } from "../pg-client.ts";
 import { sessionSeals, sessions } from "../schema.ts";
 import { insertAudit } from "./pg-audit-insert.ts";
+import { foldedCounts, type PgAuditStore } from "./pg-audit-store.ts";
 import type { PgSessionRevocations } from "./pg-session-revocations.ts";
 
 export class PgSessionStore implements SessionStore {
@@ -19,6 +21,7 @@ export class PgSessionStore implements SessionStore {
     db: PgDb,
     private readonly sql: PgSql,
     private readonly revocations: PgSessionRevocations,
+    private readonly audit: PgAuditStore,
   ) {
     const p = drizzleSql.placeholder;
     this.byId = withSeal(db)
@@ -101,26 +104,61 @@ export class PgSessionStore implements SessionStore {
   }
 
   /**
-   * One statement, the compare-and-set of ../sqlite/stores/session-statements.ts:
-   * a concurrent rotation or revocation of the row makes PostgreSQL re-check
-   * the WHERE on the row it committed, so exactly one of parallel rotations
-   * of a token wins and none lands on a revoked session. The seal is written
-   * only by the winner, in the same statement. Neither write changes an
-   * indexed column, so both are heap-only updates (schema.ts).
+   * The compare-and-set of ../sqlite/stores/session-statements.ts, the
+   * winner's seal and its event, committed together. A routine refresh folds
+   * into its session's run (foldsIntoSessionRun), and while that run exists
+   * all three are one statement: the rotation is made conditional on the run,
+   * so when there is none (the session's first refresh of the hour) nothing
+   * is written and the transaction below does it all, the event under the
+   * account's audit lock. A concurrent rotation or revocation of the row
+   * makes PostgreSQL re-check the WHERE on the row it committed, so exactly
+   * one of parallel rotations of a token wins and none lands on a revoked
+   * session. No write changes an indexed column, so each is a heap-only
+   * update (schema.ts).
    */
-  async rotate(w: RotationWrite): Promise<"rotated" | "lost"> {
-    const written = await this.sql`
-      WITH rotated AS (
-        UPDATE sessions SET parent_hash = refresh_hash, refresh_hash = ${w.successorHash},
-          rotated_at = ${w.now}, rotated_by = ${w.rotatedBy}, last_used_at = ${w.now},
-          idle_expires_at = ${w.idleExpiresAt}, ip = ${w.ip}, user_agent = ${w.userAgent}
-        WHERE id = ${w.sessionId} AND refresh_hash = ${w.presentedHash} AND revoked_at IS NULL
-        RETURNING id
-      )
+  async rotate(w: RotationWrite, audit: AuditAppend): Promise<"rotated" | "lost"> {
+    const { event, fold } = audit;
+    const run = this.audit.sessionRunOf(event, fold);
+    if (run) {
+      const [outcome] = await this.sql<{ rotated: number; runs: number }[]>`
+        WITH run AS (${run}),
+        rotated AS (${this.rotation(w, this.sql`AND EXISTS (SELECT 1 FROM run)`)}),
+        sealed AS (${this.seal(w)}),
+        folded AS (
+          UPDATE audit_events SET ${foldedCounts(this.sql, event)}
+          WHERE id = (SELECT id FROM run) AND EXISTS (SELECT 1 FROM rotated))
+        SELECT (SELECT count(*) FROM rotated)::int AS rotated, (SELECT count(*) FROM run)::int AS runs`;
+      if (outcome?.rotated === 1) return "rotated";
+      if (outcome?.runs === 1) return "lost";
+    }
+    return this.sql.begin(async (tx) => {
+      const written = await tx`
+        WITH rotated AS (${this.rotation(w, this.sql``)})
+        ${this.seal(w)}`;
+      if (written.count !== 1) return "lost" as const;
+      if (event.userId === null) throw new Error("a rotation's event names its user");
+      await this.audit.appendLocked(tx, event.userId, event, fold);
+      return "rotated" as const;
+    });
+  }
+
+  /** The compare-and-set UPDATE of a rotation, with `condition` added to its WHERE; returns the session's id when it wins. */
+  private rotation(w: RotationWrite, condition: ReturnType<PgSql>) {
+    return this.sql`
+      UPDATE sessions SET parent_hash = refresh_hash, refresh_hash = ${w.successorHash},
+        rotated_at = ${w.now}, rotated_by = ${w.rotatedBy}, last_used_at = ${w.now},
+        idle_expires_at = ${w.idleExpiresAt}, ip = ${w.ip}, user_agent = ${w.userAgent}
+      WHERE id = ${w.sessionId} AND refresh_hash = ${w.presentedHash} AND revoked_at IS NULL
+        ${condition}
+      RETURNING id`;
+  }
+
+  /** The successor's seal, written only for a rotation that won (the `rotated` CTE's row). */
+  private seal(w: RotationWrite) {
+    return this.sql`
       INSERT INTO session_seals (session_id, sealed_at, seal)
       SELECT id, ${w.now}, ${w.sealedSuccessor} FROM rotated
       ON CONFLICT (session_id) DO UPDATE SET sealed_at = excluded.sealed_at, seal = excluded.seal`;
-    return written.count === 1 ? "rotated" : "lost";
   }
 
   /** A scan of the small seal table: it holds only the sessions that rotated in the last seconds. */

@@ -98,14 +98,20 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   append(event: AuditRecord, fold?: FoldInstruction): Promise<void> {
-    // One write job is one step no other process interleaves with (BEGIN
-    // IMMEDIATE): the rows read to decide cannot change before the write.
-    return this.writes.run(() => {
-      if (fold && this.foldIntoSessionRun(event, fold)) return;
-      const into = fold && event.userId !== null ? this.foldTarget(event, fold) : undefined;
-      if (into === undefined) this.insert(event);
-      else this.q.fold.run({ ...event, detail: encodeAuditDetail(event.detail), id: into });
-    });
+    return this.writes.run(() => this.appendInJob(event, fold));
+  }
+
+  /**
+   * `append`'s work, for a write job of this store's or of another store
+   * whose change commits with its event (a rotation). One write job is one
+   * step no other process interleaves with (BEGIN IMMEDIATE): the rows read
+   * to decide cannot change before the write.
+   */
+  appendInJob(event: AuditRecord, fold?: FoldInstruction): void {
+    if (fold && this.foldIntoSessionRun(event, fold)) return;
+    const into = fold && event.userId !== null ? this.foldTarget(event, fold) : undefined;
+    if (into === undefined) this.insert(event);
+    else this.q.fold.run({ ...event, detail: encodeAuditDetail(event.detail), id: into });
   }
 
   /** Folds the event into its session's run when the rule allows it and the run exists. Call inside a write job only. */

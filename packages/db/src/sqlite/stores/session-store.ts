@@ -1,4 +1,5 @@
 import type {
+  AuditAppend,
   AuditRecord,
   RevokeReason,
   RotationWrite,
@@ -10,6 +11,7 @@ import type { Db } from "../drizzle-client.ts";
 import { sessionRevocations, sessions } from "../schema.ts";
 import type { WriteBatcher } from "../write-batcher.ts";
 import { prepareAuditInsert } from "./audit-insert.ts";
+import type { SqliteAuditStore } from "./audit-store.ts";
 import type { SessionRevocations } from "./session-revocations.ts";
 import { prepareSessionStatements, toSessionRecord, withSeal } from "./session-statements.ts";
 
@@ -21,6 +23,7 @@ export class SqliteSessionStore implements SessionStore {
     private readonly db: Db,
     private readonly writes: WriteBatcher,
     private readonly revocations: SessionRevocations,
+    private readonly audit: SqliteAuditStore,
   ) {
     this.q = prepareSessionStatements(db);
     this.insertAudit = prepareAuditInsert(db);
@@ -95,11 +98,12 @@ export class SqliteSessionStore implements SessionStore {
     );
   }
 
-  /** The compare-and-set and everything it implies (see RotationWrite), then the winner's seal: one write job. */
-  rotate(w: RotationWrite): Promise<"rotated" | "lost"> {
+  /** The compare-and-set and everything it implies (see RotationWrite), then the winner's seal and event: one write job. */
+  rotate(w: RotationWrite, audit: AuditAppend): Promise<"rotated" | "lost"> {
     return this.writes.run(() => {
       if (this.q.rotate.run({ ...w }).changes !== 1) return "lost";
       this.q.replaceSeal.run({ sessionId: w.sessionId, sealedAt: w.now, seal: w.sealedSuccessor });
+      this.audit.appendInJob(audit.event, audit.fold);
       return "rotated";
     });
   }
