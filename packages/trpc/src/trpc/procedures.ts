@@ -16,8 +16,15 @@ const t = initTRPC.context<SesameContext>().create();
 
 export const router = t.router;
 
-/** Fails loudly, once, when a host forgot to spread `sesame.createContext(opts)` into its context. */
-const requireSesameContext = t.middleware(({ ctx, next }) => {
+/**
+ * The first step of every Sesame procedure, one middleware (each level of
+ * tRPC's middleware chain costs a merge of its options on every call):
+ * - fails loudly, once, when a host forgot to spread
+ *   `sesame.createContext(opts)` into its context;
+ * - is the boundary where auth-core errors become HTTP-shaped errors, once:
+ *   an `AuthError` turns into the `TRPCError` whose code carries its HTTP status.
+ */
+const sesameBoundary = t.middleware(async ({ ctx, next }) => {
   if (!ctx?.sesame) {
     throw new TRPCError({
       code: "INTERNAL_SERVER_ERROR",
@@ -25,14 +32,6 @@ const requireSesameContext = t.middleware(({ ctx, next }) => {
         "Sesame's context is missing: return { ...sesame.createContext(opts), … } from your createContext.",
     });
   }
-  return next();
-});
-
-/**
- * The boundary where auth-core errors become HTTP-shaped errors, once: an
- * `AuthError` turns into the `TRPCError` whose code carries its HTTP status.
- */
-const authErrorBoundary = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AuthError) {
     throw toTRPCError(result.error.cause);
@@ -53,7 +52,18 @@ export function authFailure(code: AuthCode, details?: AuthError["details"]): TRP
 }
 
 /** No token needed; an `AuthError` thrown inside answers with its `authCode`. */
-export const publicProcedure = t.procedure.use(requireSesameContext).use(authErrorBoundary);
+export const publicProcedure = t.procedure.use(sesameBoundary);
+
+/** The caller's user and session, from a valid access token in `Authorization: Bearer`. */
+async function authenticatedContext(sesame: SesameContext["sesame"]) {
+  const token = bearerToken(sesame.req.headers.get("authorization"));
+  if (!token) throw authFailure("TOKEN_MISSING");
+  const claims = await sesame.auth.authenticate(token);
+  return {
+    user: { id: claims.userId, role: claims.role },
+    session: { id: claims.sessionId, expiresAt: claims.expiresAt, amr: claims.amr },
+  };
+}
 
 /**
  * Requires a valid access token in `Authorization: Bearer` and narrows the
@@ -61,29 +71,24 @@ export const publicProcedure = t.procedure.use(requireSesameContext).use(authErr
  * what an account must reach before it has a second factor (requireMfaForRoles):
  * everything else is a `protectedProcedure`.
  */
-export const enrolmentProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const token = bearerToken(ctx.sesame.req.headers.get("authorization"));
-  if (!token) throw authFailure("TOKEN_MISSING");
-  const claims = await ctx.sesame.auth.authenticate(token);
-  return next({
-    ctx: {
-      user: { id: claims.userId, role: claims.role },
-      session: { id: claims.sessionId, expiresAt: claims.expiresAt, amr: claims.amr },
-    },
-  });
-});
+export const enrolmentProcedure = publicProcedure.use(async ({ ctx, next }) =>
+  next({ ctx: await authenticatedContext(ctx.sesame) }),
+);
 
 /**
  * A valid access token, from a session that meets the role's second-factor
  * rule: a role in requireMfaForRoles needs `mfa` in the token's `amr`,
  * else 403 `MFA_ENROLLMENT_REQUIRED` (enrol, then sign in again with it).
+ * One middleware with the token check (not one more after it), since every
+ * protected call pays for each level.
  */
-export const protectedProcedure = enrolmentProcedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const authenticated = await authenticatedContext(ctx.sesame);
   const rule = ctx.sesame.auth.config.requireMfaForRoles;
-  if (rule.includes(ctx.user.role) && !ctx.session.amr.includes("mfa")) {
+  if (rule.includes(authenticated.user.role) && !authenticated.session.amr.includes("mfa")) {
     throw authFailure("MFA_ENROLLMENT_REQUIRED");
   }
-  return next();
+  return next({ ctx: authenticated });
 });
 
 /**
