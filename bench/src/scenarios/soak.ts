@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PasswordHasher } from "@sesame/auth";
 import { BENCH_PASSWORD, type BenchContext } from "../bench-context.ts";
@@ -146,7 +146,7 @@ export async function measureSoak(ctx: BenchContext): Promise<SoakResult> {
         const window = { endSeconds: seconds, ...recorder.takeWindow() };
         windows.push(window);
         ctx.log(
-          `${clock(seconds)}: ${formatCount(window.requests / plan.windowSeconds)} req/s, p99 ${formatMs(window.p99)} ms, RSS ${Math.round(stats.memory.rss / 1e6)} MB, ${samples.at(-1)?.openFds} FDs, ${window.errors} errors`,
+          `${clock(seconds)}: ${formatCount(window.requests / plan.windowSeconds)} req/s, p99 ${formatMs(window.p99)} ms, RSS ${Math.round(stats.memory.rss / 1e6)} MB (V8 heap ${Math.round(stats.memory.heapTotal / 1e6)} MB, ${residentKinds(server.pid)}), ${samples.at(-1)?.openFds} FDs, ${window.errors} errors`,
         );
       }
     }
@@ -211,4 +211,16 @@ function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The resident memory of a process by kind, from Linux's smaps_rollup: anonymous (heaps, malloc) vs file-backed vs shared. */
+function residentKinds(pid: number): string {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kB = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(rollup)?.[1] ?? 0);
+    return `anonymous ${Math.round(kB("Anonymous") / 1000)} MB, file ${Math.round(kB("Rss") / 1000 - kB("Anonymous") / 1000)} MB`;
+  } catch {
+    return "no smaps";
+  }
 }

@@ -25,6 +25,8 @@ export interface MemoryReport {
   heapUsed: number;
   /** Memory outside the V8 heap that V8 knows of (buffers), in bytes. */
   external: number;
+  /** What V8 has reserved for its heap, garbage included, in bytes. */
+  heapTotal: number;
 }
 
 export type ChildMessage =
@@ -78,12 +80,12 @@ export async function runChild<Config>(start: (config: Config) => Promise<Starte
       const { user, system } = process.cpuUsage();
       // Measure what stays alive, not garbage that happens to be uncollected.
       if (message.gc) (globalThis as { gc?: () => void }).gc?.();
-      const { rss, heapUsed, external } = process.memoryUsage();
+      const { rss, heapUsed, external, heapTotal } = process.memoryUsage();
       send({
         type: "stats",
         stats: {
           cpuMicros: user + system,
-          memory: { rss, heapUsed, external },
+          memory: { rss, heapUsed, external, heapTotal },
           counters: server.counters?.() ?? {},
           loopDelay: {
             p50: loopDelay.percentile(50) / 1e6,
