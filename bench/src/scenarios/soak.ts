@@ -213,13 +213,13 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-/** The resident memory of a process by kind, from Linux's smaps_rollup: anonymous (heaps, malloc) vs file-backed vs shared. */
+/** The resident memory of a process in two parts, from Linux's smaps_rollup: anonymous (V8's heap, malloc) and the rest (file-backed and shared mappings). */
 function residentKinds(pid: number): string {
   try {
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
     const kB = (name: string) =>
       Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(rollup)?.[1] ?? 0);
-    return `anonymous ${Math.round(kB("Anonymous") / 1000)} MB, file ${Math.round(kB("Rss") / 1000 - kB("Anonymous") / 1000)} MB`;
+    return `anonymous ${Math.round(kB("Anonymous") / 1000)} MB, file and shared ${Math.round(kB("Rss") / 1000 - kB("Anonymous") / 1000)} MB`;
   } catch {
     return "no smaps";
   }
