@@ -15,6 +15,18 @@ import type { WriteBatcher } from "../write-batcher.ts";
 import { prepareAuditInsert } from "./audit-insert.ts";
 
 const p = sql.placeholder;
+
+/**
+ * The id of a session's latest row of the event's run (placeholders
+ * sessionId, userId, type, detail, since), read through the (session_id, id)
+ * index: one or two index entries on every refresh, however busy the account.
+ * INDEXED BY, because SQLite's planner (without ANALYZE statistics) takes the
+ * (user_id, first_at) index for this WHERE and reads every row the account
+ * started in the last hour, a cost that grows with the account's activity.
+ * Named, the index is used or the statement fails to prepare. Exported so a
+ * test pins the plan.
+ */
+export const sessionRunLookup = sql`SELECT ${auditEvents.id} FROM ${auditEvents} INDEXED BY ${sql.identifier("audit_events_session_id_id_idx")} WHERE ${auditEvents.sessionId} = ${p("sessionId")} AND ${auditEvents.userId} = ${p("userId")} AND ${auditEvents.type} = ${p("type")} AND ${auditEvents.detail} IS ${p("detail")} AND ${auditEvents.firstAt} >= ${p("since")} ORDER BY ${auditEvents.id} DESC LIMIT 1`;
 /** A placeholder bound to a JSON array of types, so one prepared statement serves any set. */
 const inTypes = (name: string) =>
   sql`${auditEvents.type} IN (SELECT value FROM json_each(${p(name)}))`;
@@ -64,9 +76,9 @@ export class SqliteAuditStore implements AuditStore {
         .orderBy(desc(auditEvents.id))
         .limit(1)
         .prepare(),
-      // A session's own run (foldsIntoSessionRun): its latest candidate row,
-      // found through the (session_id, id) index, takes the event. The session
-      // and the detail are the row's already, so they are not written.
+      // A session's own run (foldsIntoSessionRun): its latest candidate row
+      // takes the event. The session and the detail are the row's already, so
+      // they are not written.
       foldIntoSessionRun: db
         .update(auditEvents)
         .set({
@@ -76,9 +88,7 @@ export class SqliteAuditStore implements AuditStore {
           ip: sql`${p("ip")}`,
           userAgent: sql`${p("userAgent")}`,
         })
-        .where(
-          sql`${auditEvents.id} = (SELECT ${auditEvents.id} FROM ${auditEvents} WHERE ${auditEvents.sessionId} = ${p("sessionId")} AND ${auditEvents.userId} = ${p("userId")} AND ${auditEvents.type} = ${p("type")} AND ${auditEvents.detail} IS ${p("detail")} AND ${auditEvents.firstAt} >= ${p("since")} ORDER BY ${auditEvents.id} DESC LIMIT 1)`,
-        )
+        .where(sql`${auditEvents.id} = (${sessionRunLookup})`)
         .prepare(),
       fold: db
         .update(auditEvents)
