@@ -94,7 +94,7 @@ export class AccessTokens {
       expiresAt: claims.exp,
     };
     // jose accepts `exp` up to the tolerance; the cache must not accept longer.
-    this.cache.set(token, verified, (claims.exp + this.config.clockTolerance) * 1000);
+    this.cache.set(token, verified, (claims.exp + this.config.clockTolerance) * 1000, now);
     return verified;
   }
 
