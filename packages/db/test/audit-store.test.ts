@@ -252,6 +252,23 @@ describe.each(backends)("the audit store on $dialect", (backend: Backend) => {
     ]);
   });
 
+  it("folds a session's refreshes appended at once, in two processes, into one run: the first ones race to start it", async () => {
+    const one = await backend.open();
+    const two = await backend.openSecond(one);
+    const id = await user(one);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? one : two).audit.append(
+          event(id, "refresh", T0 + i, { sessionId: "s1" }),
+          instruction(T0 + i, { sameSession: true }),
+        ),
+      ),
+    );
+    expect(await list(one, id)).toEqual([
+      expect.objectContaining({ type: "refresh", sessionId: "s1", count: 40, firstAt: T0 }),
+    ]);
+  });
+
   it("keeps an event's detail, and an event without one reads back without one", async () => {
     const storage = await backend.open();
     const id = await user(storage);

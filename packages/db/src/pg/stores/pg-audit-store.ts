@@ -131,6 +131,15 @@ export class PgAuditStore implements AuditStore {
         ORDER BY id DESC LIMIT 1`;
       return latest?.id;
     }
+    // A session's own run is its only candidate and nothing breaks it: look
+    // again through the session's index, now under the lock (a parallel
+    // append may have started the run since the look outside it), rather
+    // than through the account's rows of the hour.
+    const sessionRun = this.sessionRunOf(event, fold);
+    if (sessionRun) {
+      const [run] = await tx<{ id: number }[]>`${sessionRun}`;
+      return run?.id;
+    }
     // The latest row that is either a candidate or ends a run: the event
     // folds only if that row is a candidate (nothing ended its run since).
     // A candidate has the event's detail (NULL matching NULL).

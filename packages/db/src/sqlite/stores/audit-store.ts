@@ -150,6 +150,10 @@ export class SqliteAuditStore implements AuditStore {
     if (rows >= cap.rows) {
       return this.q.latestOfType.get({ userId: event.userId, capSince, type: event.type })?.id;
     }
+    // A session's own run was looked for already, in this same write job
+    // (appendInJob): nothing else can be its run, and reading the account's
+    // rows to look again would only cost a scan of its hour.
+    if (foldsIntoSessionRun(fold) && event.sessionId !== null) return undefined;
     const latest = this.q.latestOfRun.get({
       userId: event.userId,
       since: fold.since,
