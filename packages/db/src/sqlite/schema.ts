@@ -169,6 +169,11 @@ export const auditEvents = sqliteTable(
     // indexed but the session (which a session's own run never changes), so on
     // PostgreSQL it is a heap-only update.
     index("audit_events_user_id_first_at_idx").on(table.userId, table.firstAt),
+    // The cap counts an account's rows of the foldable types in the hour, and
+    // past it a fold takes the latest row of the event's type: by type, they
+    // read only those rows (at most the cap's), not every sign-in and
+    // sign-out the account started in the hour.
+    index("audit_events_user_id_type_first_at_idx").on(table.userId, table.type, table.firstAt),
     // A session's routine run (its refreshes) is found by the session alone,
     // newest first: one rotation reads one or two index entries, however many
     // sessions the account has.
