@@ -31,6 +31,32 @@ export const sessionRunLookup = sql`SELECT ${auditEvents.id} FROM ${auditEvents}
 const inTypes = (name: string) =>
   sql`${auditEvents.type} IN (SELECT value FROM json_each(${p(name)}))`;
 
+/** An account's rows started since the moment in placeholder `since`. */
+const startedSince = (since: string) =>
+  and(eq(auditEvents.userId, p("userId")), sql`${auditEvents.firstAt} >= ${p(since)}`);
+
+/**
+ * The cap's lookups: how many rows of the foldable types the account started
+ * since `capSince`, and past the cap its latest row of the event's type.
+ * Both read the (user_id, type, first_at) index, so only rows of those types
+ * (at most the cap's) and not every sign-in and sign-out of the account's
+ * hour. Exported unprepared so a test pins their plans.
+ */
+export function capLookups(db: Db) {
+  return {
+    rowsInCap: db
+      .select({ rows: sql<number>`count(*)` })
+      .from(auditEvents)
+      .where(and(startedSince("capSince"), inTypes("capTypes"))),
+    latestOfType: db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(and(startedSince("capSince"), eq(auditEvents.type, p("type"))))
+      .orderBy(desc(auditEvents.id))
+      .limit(1),
+  };
+}
+
 export class SqliteAuditStore implements AuditStore {
   /** Prepared once, like the lookups: one audit write rides along with every login, refresh and logout. */
   private readonly insert;
@@ -42,25 +68,13 @@ export class SqliteAuditStore implements AuditStore {
     private readonly writes: WriteBatcher,
   ) {
     this.insert = prepareAuditInsert(db);
-    // Every lookup reads only the rows the user started since a moment
-    // through the (user_id, first_at) index, however long the log is. A row
-    // that ends a candidate's run was written after it, so it started after
-    // that moment too.
-    const startedSince = (since: string) =>
-      and(eq(auditEvents.userId, p("userId")), sql`${auditEvents.firstAt} >= ${p(since)}`);
+    // Every lookup reads only the rows the user started since a moment,
+    // however long the log is. A row that ends a candidate's run was written
+    // after it, so it started after that moment too.
+    const { rowsInCap, latestOfType } = capLookups(db);
     this.q = {
-      rowsInCap: db
-        .select({ rows: sql<number>`count(*)` })
-        .from(auditEvents)
-        .where(and(startedSince("capSince"), inTypes("capTypes")))
-        .prepare(),
-      latestOfType: db
-        .select({ id: auditEvents.id })
-        .from(auditEvents)
-        .where(and(startedSince("capSince"), eq(auditEvents.type, p("type"))))
-        .orderBy(desc(auditEvents.id))
-        .limit(1)
-        .prepare(),
+      rowsInCap: rowsInCap.prepare(),
+      latestOfType: latestOfType.prepare(),
       // The latest row that is either a candidate or ends a run: the event
       // folds only if that row is a candidate (nothing ended its run since).
       // A candidate has the event's detail (`IS`: NULL matches NULL).
