@@ -17,6 +17,16 @@ export interface SoakPlan extends RunWindows {
   /** Concurrent clients, each one simulated user with its own account. */
   clients: number;
   behaviour: SoakBehaviour;
+  /**
+   * The soak server's ACCESS_TOKEN_TTL. A revoked session is held in memory
+   * for an access token's lifetime plus the clock tolerance (30 s), pruned
+   * once a minute, so that set reaches its steady size about a minute and a
+   * half after the first logout. Under the default 10 minutes it would still
+   * be filling at the end of a 10-minute soak, and its growth would pass for
+   * a leak; 30 s lets it settle within the warm-up, so the judged minutes see
+   * the server's steady state.
+   */
+  accessTokenTtlSeconds: number;
 }
 
 /**
@@ -30,7 +40,7 @@ export interface SoakPlan extends RunWindows {
 const BEHAVIOUR: SoakBehaviour = { usesPerVisit: [20, 80], refreshShare: 0.1, thinkMs: 15 };
 
 export function soakPlan(quick: boolean): SoakPlan {
-  const traffic = { clients: 24, behaviour: BEHAVIOUR };
+  const traffic = { clients: 24, behaviour: BEHAVIOUR, accessTokenTtlSeconds: 30 };
   return quick
     ? { endSeconds: 60, warmupSeconds: 15, windowSeconds: 15, sampleSeconds: 3, ...traffic }
     : { endSeconds: 600, warmupSeconds: 120, windowSeconds: 60, sampleSeconds: 5, ...traffic };
@@ -86,6 +96,7 @@ export async function measureSoak(ctx: BenchContext): Promise<SoakResult> {
   const server = await startChildServer("sesame-server", {
     databasePath,
     signingKeys: ctx.keys.json,
+    env: { ACCESS_TOKEN_TTL: String(plan.accessTokenTtlSeconds) },
   });
   let running = true;
   try {
