@@ -13,8 +13,7 @@ import { sqlite } from "./support/backends.ts";
  * event loop grew minute by minute. These tests pin the plans.
  */
 describe("the audit fold lookups on SQLite", () => {
-  const planOf = async (text: string, params: unknown[]) => {
-    const storage = await sqlite.open();
+  const planOf = async (storage: SqliteStorage, text: string, params: unknown[]) => {
     const plan = await sqlite.query<{ detail: string }>(
       storage,
       `EXPLAIN QUERY PLAN ${text}`,
@@ -24,8 +23,9 @@ describe("the audit fold lookups on SQLite", () => {
   };
 
   it("read a session's run through the (session_id, id) index, not the account's rows", async () => {
+    const storage = (await sqlite.open()) as SqliteStorage;
     const { sql: text } = new SQLiteSyncDialect().sqlToQuery(sessionRunLookup);
-    const steps = await planOf(text, ["session", "user", "refresh", null, 0]);
+    const steps = await planOf(storage, text, ["session", "user", "refresh", null, 0]);
     expect(steps).toContain("USING INDEX audit_events_session_id_id_idx (session_id=?)");
     expect(steps).not.toContain("audit_events_user_id_first_at_idx");
     // Newest first straight from the index: no sort of the session's rows either.
@@ -35,11 +35,11 @@ describe("the audit fold lookups on SQLite", () => {
   it("count the cap and find the latest row of a type through the (user_id, type, first_at) index", async () => {
     const storage = (await sqlite.open()) as SqliteStorage;
     const { rowsInCap, latestOfType } = capLookups(drizzleClient(storage.sqlite));
-    const cap = await planOf(rowsInCap.toSQL().sql, ["user", 0, '["refresh"]']);
+    const cap = await planOf(storage, rowsInCap.toSQL().sql, ["user", 0, '["refresh"]']);
     expect(cap).toContain(
       "USING COVERING INDEX audit_events_user_id_type_first_at_idx (user_id=? AND type=? AND first_at>?)",
     );
-    const latest = await planOf(latestOfType.toSQL().sql, ["user", 0, "refresh", 1]);
+    const latest = await planOf(storage, latestOfType.toSQL().sql, ["user", 0, "refresh", 1]);
     expect(latest).toContain(
       "USING COVERING INDEX audit_events_user_id_type_first_at_idx (user_id=? AND type=? AND first_at>?)",
     );

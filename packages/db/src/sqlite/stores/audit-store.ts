@@ -31,6 +31,10 @@ export const sessionRunLookup = sql`SELECT ${auditEvents.id} FROM ${auditEvents}
 const inTypes = (name: string) =>
   sql`${auditEvents.type} IN (SELECT value FROM json_each(${p(name)}))`;
 
+/** Whether the event folds into its own session's run, and names the user and session to find it by. */
+const hasSessionRun = (event: AuditRecord, fold: FoldInstruction) =>
+  foldsIntoSessionRun(fold) && event.userId !== null && event.sessionId !== null;
+
 /** An account's rows started since the moment in placeholder `since`. */
 const startedSince = (since: string) =>
   and(eq(auditEvents.userId, p("userId")), sql`${auditEvents.firstAt} >= ${p(since)}`);
@@ -140,9 +144,7 @@ export class SqliteAuditStore implements AuditStore {
 
   /** Folds the event into its session's run when the rule allows it and the run exists. Call inside a write job only. */
   private foldIntoSessionRun(event: AuditRecord, fold: FoldInstruction): boolean {
-    if (!foldsIntoSessionRun(fold) || event.userId === null || event.sessionId === null) {
-      return false;
-    }
+    if (!hasSessionRun(event, fold)) return false;
     const folded = this.q.foldIntoSessionRun.run({
       ...event,
       detail: encodeAuditDetail(event.detail),
@@ -167,7 +169,7 @@ export class SqliteAuditStore implements AuditStore {
     // A session's own run was looked for already, in this same write job
     // (appendInJob): nothing else can be its run, and reading the account's
     // rows to look again would only cost a scan of its hour.
-    if (foldsIntoSessionRun(fold) && event.sessionId !== null) return undefined;
+    if (hasSessionRun(event, fold)) return undefined;
     const latest = this.q.latestOfRun.get({
       userId: event.userId,
       since: fold.since,
