@@ -181,6 +181,11 @@ export interface RotationWrite {
   userAgent: string | null;
 }
 
+export interface SessionWithUser {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
 export interface SessionStore {
   /**
    * Creates the session (with its first refresh token's hash) and its audit
@@ -194,6 +199,12 @@ export interface SessionStore {
     audit: AuditRecord,
   ): Promise<"created" | "credential_changed">;
   findById(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * The session and its user, read together: a refresh needs both, and on a
+   * database over the network one read is one round trip instead of two. A
+   * session always has its user (deleting a user deletes its sessions).
+   */
+  findWithUser(id: string): Promise<SessionWithUser | undefined>;
   /** Sessions neither revoked nor expired at `now`, newest first. */
   listActive(userId: string, now: number): Promise<SessionRecord[]>;
   /** Marks one session revoked; answers false when it was not live or not the user's. */

@@ -22,6 +22,18 @@ describe.each(backends)("refresh-token rotation on $dialect", (backend: Backend)
     expect(session?.rotatedAt).not.toBeNull();
   });
 
+  it("a disabled account refreshes nothing, even while its session is still live", async () => {
+    const { storage, auth, first } = await signedUp();
+    // Only the account's row changes (disable() would also revoke the session): the check is the core's own.
+    await backend.query(storage, "UPDATE users SET disabled_at = ? WHERE id = ? RETURNING id", [
+      1,
+      first.user.id,
+    ]);
+    expect(await codeOf(auth.refresh(first.refreshToken, META))).toBe("SESSION_REVOKED");
+    const session = await storage.sessions.findById(first.sessionId);
+    expect(session?.refreshHash).toBe(hashToken(first.refreshToken));
+  });
+
   it("after the grace window, a spent token is reuse: the session dies with its current token", async () => {
     const { auth, clock, first } = await signedUp();
     const second = await auth.refresh(first.refreshToken, META);

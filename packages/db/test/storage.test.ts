@@ -125,6 +125,21 @@ describe.each(backends)("storage on $dialect", (backend: Backend) => {
     expect(await heard()).toEqual([pair.sessionId]);
   });
 
+  it("reads a session with its user in one call, each as its own read gives it", async () => {
+    const storage = await backend.open();
+    const { auth } = await authOn(storage);
+    const first = await auth.accounts.register({ email: email(), password: PASSWORD }, META);
+    // A rotation leaves the parent's seal on the session: the joined read carries it too.
+    const { sessionId } = await auth.refresh(first.refreshToken, META);
+    const read = await storage.sessions.findWithUser(sessionId);
+    expect(read?.session.parentSeal).toEqual(expect.any(String));
+    expect(read).toEqual({
+      session: await storage.sessions.findById(sessionId),
+      user: await storage.users.findById(first.user.id),
+    });
+    expect(await storage.sessions.findWithUser("no such session")).toBeUndefined();
+  });
+
   it("a login checked against a credential that changed meanwhile writes nothing", async () => {
     const storage = await backend.open();
     const { auth } = await authOn(storage);

@@ -4,7 +4,7 @@ import { toUser } from "../accounts/to-wire.ts";
 import type { AuthDeps } from "../auth-deps.ts";
 import { toEpochSeconds } from "../clock.ts";
 import type { RequestMeta } from "../request-meta.ts";
-import type { SessionRecord, UserRecord } from "../storage.ts";
+import type { SessionRecord, SessionWithUser, UserRecord } from "../storage.ts";
 import { hashToken } from "../tokens/token-hash.ts";
 import { clientBinding } from "./client-binding.ts";
 import type { IssuedTokens } from "./issued-tokens.ts";
@@ -13,13 +13,14 @@ import { decideRotation } from "./rotation-decision.ts";
 /**
  * Exchanges a refresh token for a new pair (RFC 9700 §4.14.2, rotation with
  * reuse detection). The core reads the session the token was signed for,
- * decides (rotation-decision.ts) and acts through storage primitives:
+ * with its user in the same read, decides (rotation-decision.ts) and acts
+ * through storage primitives:
  * - current → a compare-and-set rotation committed with its audit event;
  *   losing the race to a parallel request means the token is now spent, so
  *   the decision is taken again;
  * - grace → the same successor, opened from its seal; only the event is written;
  * - reuse → the session is revoked and audited.
- * A disabled account refreshes nothing: its user is read before any write.
+ * A disabled account refreshes nothing: its user is checked before any write.
  * A session bound to a DPoP key refuses any refresh without a fresh proof for
  * that key, grace or not. Idle expiry moves forward with each rotation;
  * absolute expiry never does.
@@ -36,7 +37,9 @@ export async function rotateRefreshToken(
   const { sid: sessionId, sub: userId } = claims;
   const binding = clientBinding(meta);
 
-  let session = liveSession(stored, userId, now);
+  let session = liveSession(stored?.session, userId, now);
+  // Read with the session; a later disable also revokes the session, which the rotation's compare-and-set sees.
+  const account = stored?.user;
   await assertDpop(deps, session, meta);
   for (let attempt = 0; ; attempt++) {
     const decision = decideRotation(
@@ -47,7 +50,7 @@ export async function rotateRefreshToken(
       binding,
     );
     if (decision.kind === "rotate") {
-      const user = await enabledUser(deps, userId);
+      const user = enabled(account);
       const idleExpiresAt = Math.min(now + config.sessionIdleTtl * 1000, session.absoluteExpiresAt);
       // Both tokens are signed at once (on libuv's pool) before the write that makes the successor current.
       const [successor, access] = await Promise.all([
@@ -78,7 +81,7 @@ export async function rotateRefreshToken(
       const same = deps.successorSeal.open(presented, decision.sealedSuccessor);
       // Sealed under another server secret: not theft, but the same successor cannot be given.
       if (!same) throw new AuthError("REFRESH_INVALID");
-      const user = await enabledUser(deps, userId);
+      const user = enabled(account);
       const access = await issueAccessToken(deps, session, user);
       await deps.audit.record("refresh", { userId, sessionId }, meta);
       return pairOf(sessionId, user, access, same, decision.successorExpiresAt);
@@ -104,12 +107,12 @@ async function authenticClaims(
   presented: string,
   presentedHash: string,
   now: number,
-): Promise<{ claims: VerifiedClaims; stored: SessionRecord | undefined }> {
+): Promise<{ claims: VerifiedClaims; stored: SessionWithUser | undefined }> {
   const peeked = deps.refreshTokens.peek(presented);
   const sessionId = peeked?.sessionId;
   const stored =
-    sessionId === undefined ? undefined : await deps.storage.sessions.findById(sessionId);
-  if (peeked && stored?.refreshHash === presentedHash) {
+    sessionId === undefined ? undefined : await deps.storage.sessions.findWithUser(sessionId);
+  if (peeked && stored?.session.refreshHash === presentedHash) {
     const current = deps.refreshTokens.claimsOfStored(peeked, now);
     if (current.ok) return { claims: current.claims, stored };
   }
@@ -151,8 +154,7 @@ async function assertDpop(deps: AuthDeps, session: SessionRecord, meta: RequestM
 }
 
 /** A disabled account's sessions refresh no more, even before their revocation lands. */
-async function enabledUser(deps: AuthDeps, userId: string): Promise<UserRecord> {
-  const user = await deps.storage.users.findById(userId);
+function enabled(user: UserRecord | undefined): UserRecord {
   if (!user || user.disabledAt !== null) throw new AuthError("SESSION_REVOKED");
   return user;
 }

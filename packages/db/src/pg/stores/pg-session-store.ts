@@ -5,17 +5,20 @@ import type {
   RotationWrite,
   SessionRecord,
   SessionStore,
+  SessionWithUser,
 } from "@sesame/auth";
 import { and, desc, sql as drizzleSql, eq, gt, isNull } from "drizzle-orm";
 import type { PgDb, PgSql } from "../pg-client.ts";
-import { sessionSeals, sessions } from "../schema.ts";
+import { sessionSeals, sessions, users } from "../schema.ts";
 import { insertAudit } from "./pg-audit-insert.ts";
 import { foldedCounts, type PgAuditStore } from "./pg-audit-store.ts";
 import type { PgSessionRevocations } from "./pg-session-revocations.ts";
+import { toUserRecord } from "./pg-user-store.ts";
 
 export class PgSessionStore implements SessionStore {
   private readonly byId;
   private readonly activeOfUser;
+  private readonly withUser;
 
   constructor(
     db: PgDb,
@@ -27,6 +30,13 @@ export class PgSessionStore implements SessionStore {
     this.byId = withSeal(db)
       .where(eq(sessions.id, p("id")))
       .prepare("session_by_id");
+    this.withUser = db
+      .select({ session: sessions, parentSeal: sessionSeals.seal, user: users })
+      .from(sessions)
+      .leftJoin(sessionSeals, eq(sessionSeals.sessionId, sessions.id))
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, p("id")))
+      .prepare("session_with_user");
     this.activeOfUser = withSeal(db)
       .where(
         and(
@@ -82,6 +92,12 @@ export class PgSessionStore implements SessionStore {
   async findById(id: string): Promise<SessionRecord | undefined> {
     const [row] = await this.byId.execute({ id });
     return row && toSessionRecord(row);
+  }
+
+  /** One round trip where a refresh would otherwise make two. */
+  async findWithUser(id: string): Promise<SessionWithUser | undefined> {
+    const [row] = await this.withUser.execute({ id });
+    return row && { session: toSessionRecord(row), user: toUserRecord(row.user) };
   }
 
   async listActive(userId: string, now: number): Promise<SessionRecord[]> {

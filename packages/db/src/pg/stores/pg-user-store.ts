@@ -155,7 +155,7 @@ export async function insertUser(sql: PgSql | PgTx, user: UserRecord): Promise<b
 }
 
 /** A row as the core sees it: no password is null. */
-const toUserRecord = (row: typeof users.$inferSelect): UserRecord => ({
+export const toUserRecord = (row: typeof users.$inferSelect): UserRecord => ({
   ...row,
   passwordHash: row.passwordHash === NO_PASSWORD ? null : row.passwordHash,
 });

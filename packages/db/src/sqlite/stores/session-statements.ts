@@ -14,6 +14,14 @@ export function prepareSessionStatements(db: Db) {
     sessionById: withSeal(db)
       .where(eq(sessions.id, p("id")))
       .prepare(),
+    /** The session with its seal and its user: a refresh's one read. */
+    sessionWithUser: db
+      .select({ session: sessions, parentSeal: sessionSeals.seal, user: users })
+      .from(sessions)
+      .leftJoin(sessionSeals, eq(sessionSeals.sessionId, sessions.id))
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, p("id")))
+      .prepare(),
     credentialOf: db
       .select({ credentialVersion: users.credentialVersion, disabledAt: users.disabledAt })
       .from(users)

@@ -5,6 +5,7 @@ import type {
   RotationWrite,
   SessionRecord,
   SessionStore,
+  SessionWithUser,
 } from "@sesame/auth";
 import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../drizzle-client.ts";
@@ -14,6 +15,7 @@ import { prepareAuditInsert } from "./audit-insert.ts";
 import type { SqliteAuditStore } from "./audit-store.ts";
 import type { SessionRevocations } from "./session-revocations.ts";
 import { prepareSessionStatements, toSessionRecord, withSeal } from "./session-statements.ts";
+import { toUserRecord } from "./user-store.ts";
 
 export class SqliteSessionStore implements SessionStore {
   private readonly q;
@@ -61,6 +63,11 @@ export class SqliteSessionStore implements SessionStore {
   async findById(id: string): Promise<SessionRecord | undefined> {
     const row = this.q.sessionById.get({ id });
     return row && toSessionRecord(row);
+  }
+
+  async findWithUser(id: string): Promise<SessionWithUser | undefined> {
+    const row = this.q.sessionWithUser.get({ id });
+    return row && { session: toSessionRecord(row), user: toUserRecord(row.user) };
   }
 
   async listActive(userId: string, now: number): Promise<SessionRecord[]> {

@@ -159,7 +159,7 @@ export function insertUser(db: Db, user: UserRecord): boolean {
 export const NO_PASSWORD = "";
 
 /** A row as the core sees it: no password is null. */
-const toUserRecord = (row: typeof users.$inferSelect): UserRecord => ({
+export const toUserRecord = (row: typeof users.$inferSelect): UserRecord => ({
   ...row,
   passwordHash: row.passwordHash === NO_PASSWORD ? null : row.passwordHash,
 });
