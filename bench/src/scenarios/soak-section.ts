@@ -1,3 +1,4 @@
+import { PAGE_CACHE_KIB } from "@sesame/db";
 import { median } from "../micro/time-per-op.ts";
 import { isFlat, type WindowChange, windowChange } from "../report/flatness.ts";
 import { formatBytes, formatCount, formatMs, formatRatio } from "../report/format.ts";
@@ -70,6 +71,7 @@ export function soakSection(result: SoakResult): Section {
       `${plan.clients} clients on 127.0.0.1, each a user with its own account, visit after visit, each visit on a new keep-alive connection: \`auth.login\` (body transport), ${plan.behaviour.usesPerVisit.join("–")} \`user.me\` with the access token as bearer, an \`auth.refresh\` after ${formatShare(plan.behaviour.refreshShare)} of them (its tokens used from then on), then \`auth.logout\`; 0–${2 * plan.behaviour.thinkMs} ms of pause before each request, so the load is steady and short of saturation.`,
       `Every ${plan.sampleSeconds} s the bench reads the server's RSS (no collection forced), counts the entries of /proc/<pid>/fd, and takes the p50 and p99 of the requests answered since the previous sample.`,
       `The server runs with ACCESS_TOKEN_TTL=${plan.accessTokenTtlSeconds} s, so the revoked sessions it holds in memory (each for an access token's lifetime plus the 30 s clock tolerance) reach their steady number within the warm-up; under the default 10 minutes that set would grow for the whole soak, as it should, and pass for a leak.`,
+      `The database holds ${formatCount(plan.seededAccounts)} accounts at the start (the clients' among them), more than the server's page cache of ${formatCount(PAGE_CACHE_KIB)} KiB per connection, and the server reads every page once before the traffic starts, so that cache is full from the first minute, as on a server up for a while; on a new, small file it would fill as the file grows, by up to its bound over the soak, and pass for a leak.`,
       `The first ${duration(plan.warmupSeconds)} are warm-up. RSS and open FDs are flat when the median of the samples of the last ${window} is under ${formatRatio(MAX_GROWTH)} the median of the first ${window} after warm-up (less than 5% growth); p99 is flat when the median of the ${plan.sampleSeconds} s intervals' p99s in the last ${window} is under ${formatRatio(MAX_P99_RATIO)} that in the first ${window} after warm-up (the table's p99 is of all requests of each window). An error is any answer but a 200, a socket error, or no answer in 30 s.`,
     ].join(" "),
     table: {

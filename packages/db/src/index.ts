@@ -15,7 +15,12 @@ export {
 export * as pgSchema from "./pg/schema.ts";
 export { isUnavailable } from "./pg/unavailable.ts";
 export { applyMigrations, MIGRATIONS_FOLDER } from "./sqlite/migrate.ts";
-export { databasePath, openDatabase, type SqliteDatabase } from "./sqlite/open-database.ts";
+export {
+  databasePath,
+  openDatabase,
+  PAGE_CACHE_KIB,
+  type SqliteDatabase,
+} from "./sqlite/open-database.ts";
 export * as schema from "./sqlite/schema.ts";
 export { openSqliteStorage, type SqliteStorage, sqliteStorage } from "./sqlite/sqlite-storage.ts";
 export { WriteBatcher } from "./sqlite/write-batcher.ts";

@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import type { AuditEventType, AuditRecord, SessionRecord } from "@sesame/auth";
 import { describe, expect, it } from "vitest";
-import { openDatabase, openStorage, type PostgresStorage, WriteBatcher } from "../src/index.ts";
+import {
+  openDatabase,
+  openStorage,
+  PAGE_CACHE_KIB,
+  type PostgresStorage,
+  WriteBatcher,
+} from "../src/index.ts";
 import { freshPostgresDatabase } from "../test-support/index.ts";
 import { type Backend, backends, postgresql, queryValue } from "./support/backends.ts";
 import {
@@ -218,13 +224,14 @@ const audit = (type: AuditEventType, userId: string, at: number): AuditRecord =>
 });
 
 describe("the SQLite database", () => {
-  it("opens with WAL, synchronous=FULL, foreign keys and a busy timeout", () => {
+  it("opens with WAL, synchronous=FULL, foreign keys, a busy timeout and its page cache", () => {
     const storage = openSqlite(freshDatabaseFile());
     const pragma = (name: string) => storage.sqlite.pragma(name, { simple: true });
     expect(pragma("journal_mode")).toBe("wal");
     expect(pragma("synchronous")).toBe(2);
     expect(pragma("foreign_keys")).toBe(1);
     expect(pragma("busy_timeout")).toBe(5000);
+    expect(pragma("cache_size")).toBe(-PAGE_CACHE_KIB);
   });
 
   it("applies the committed migrations once, from any number of opens", () => {

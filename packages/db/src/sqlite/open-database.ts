@@ -20,6 +20,14 @@ export function databasePath(url: string): string {
 }
 
 /**
+ * Pages each connection keeps in memory, in KiB (SQLite's `-N` form):
+ * better-sqlite3's build default, stated here so the bound is ours. The
+ * cache fills as pages are read and then recycles, so a new server's
+ * memory grows by up to this much as its database is used, then stops.
+ */
+export const PAGE_CACHE_KIB = 16_000;
+
+/**
  * Opens the auth database with the settings auth needs:
  * - readable by its owner only: the file holds password hashes, emails and
  *   IPs, so a folder it creates is 0700 and the database, -wal and -shm are 0600;
@@ -27,7 +35,8 @@ export function databasePath(url: string): string {
  * - `synchronous=FULL`: a revocation that is acknowledged must survive a power
  *   cut, or a stolen session could come back to life;
  * - foreign keys on (deleting a session deletes its tokens);
- * - a busy timeout, so processes sharing the file wait for the lock instead of failing.
+ * - a busy timeout, so processes sharing the file wait for the lock instead of failing;
+ * - a page cache of PAGE_CACHE_KIB.
  */
 export function openDatabase(url: string): SqliteDatabase {
   const path = databasePath(url);
@@ -37,6 +46,7 @@ export function openDatabase(url: string): SqliteDatabase {
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   return db;
 }
 
