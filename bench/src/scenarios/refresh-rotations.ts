@@ -54,8 +54,10 @@ export async function measureRefresh(ctx: BenchContext): Promise<RefreshResult> 
 /**
  * The same load once more under V8's sampling profiler on the server's event
  * loop (apart from the measured run, since sampling costs CPU; started after
- * the sign-ins, so start-up and logins stay out of it), summarized as a flame
- * graph is read: the functions with the most self time.
+ * the server's start-up, so that stays out of it; the run's sign-up and
+ * sign-ins are in it, their argon2 on libuv's pool outside the profiled
+ * thread), summarized as a flame graph is read: the functions with the most
+ * self time.
  */
 async function profileRefresh(ctx: BenchContext, server: ChildServer) {
   ctx.log("profiling the refresh path");
@@ -74,7 +76,7 @@ async function profileRefresh(ctx: BenchContext, server: ChildServer) {
  * autocannon run, all at once, and the results are added up.
  *
  * Every run signs its clients in to an account of its own, registered for
- * it: fifty sessions of one account, as the run before. Runs sharing one
+ * it on the first server: one account's sessions, one per client. Runs sharing one
  * account would pile up its sessions' hourly audit rows past the account's
  * cap (AUDIT_ROWS_PER_HOUR), past which a new session's refreshes are
  * audited through the account's lock, one at a time (fold-rules.ts): what
@@ -91,8 +93,10 @@ export async function rotateRefreshTokens(
   const nodes = servers.length;
   // Client i = node (i % nodes), local index floor(i / nodes) on that node.
   const perNode = servers.map((_, node) => Math.ceil((clients - node) / nodes));
+  const [first] = servers;
+  if (!first) throw new Error("rotateRefreshTokens needs a server");
   const email = `rotations-${randomUUID()}@example.com`;
-  await trpcCall(servers[0]?.url ?? "", "auth.register", "mutation", {
+  await trpcCall(first.url, "auth.register", "mutation", {
     email,
     password: BENCH_PASSWORD,
     transport: "body",
